@@ -1,0 +1,31 @@
+// The one shape every check has. Checks return results; the round runner times them,
+// enforces the deadline and turns what they throw into `fail` results.
+import type { Config } from '../config.js'
+import type { Expectation } from '../expectation.js'
+import type { Db } from '../postgres/lease.js'
+import type { AlembicFacts, CheckName, DriftFacts, Status } from '../report.js'
+
+export interface CheckContext {
+  readonly db: Db
+  readonly config: Config
+  readonly expectation: Expectation
+}
+
+/** What a check itself decides; the runner adds name, timing and error accounting. */
+export interface CheckOutcome {
+  readonly status: Status
+  /** Defaults to `status`. */
+  readonly strictStatus?: Status
+  readonly observedValue?: number
+  readonly observedUnit?: string
+  readonly output?: string
+  readonly alembic?: AlembicFacts
+  readonly drift?: DriftFacts
+}
+
+export interface Check {
+  readonly name: CheckName
+  /** When this check fails, the database is unreachable and the others are skipped. */
+  readonly gatesOthers?: boolean
+  run (ctx: CheckContext, signal: AbortSignal): Promise<CheckOutcome>
+}

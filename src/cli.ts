@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The CLI entry: the only place that reads process.env and maps errors to exit codes.
+import { Command, CommanderError, Option } from 'commander'
+import { runCheck, type CheckFormat } from './commands/check.js'
+import { serve } from './commands/serve.js'
+import { loadConfig, type Flags } from './config.js'
+import { isSentinelError } from './errors.js'
+import { secretsOf } from './postgres/pool.js'
+import { redact } from './redact.js'
+import { VERSION } from './version.js'
+
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>
+  out (text: string): void
+  err (text: string): void
+}
+
+class Exit extends Error {
+  constructor (readonly code: number) { super(`exit ${code}`) }
+}
+
+function withDatabaseFlags (cmd: Command): Command {
+  return cmd
+    .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL)')
+    .option('--expected <file>', 'expected-schema manifest (overrides EXPECTED_SCHEMA)')
+    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--expected-revision <ids>', 'comma-separated expected heads (overrides EXPECTED_REVISION)')
+    .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
+}
+
+export async function main (argv: readonly string[], io: Io): Promise<number> {
+  let secrets: string[] = []
+  const program = new Command('schema-sentinel')
+    .description('Health checks, metrics and a deploy gate for PostgreSQL reachability, Alembic revision and schema drift')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: () => {} })
+  const config = (flags: Flags, requireDatabase: boolean) => {
+    const c = loadConfig(io.env, flags, { requireDatabase })
+    secrets = secretsOf(c)
+    return c
+  }
+
+  withDatabaseFlags(program.command('serve').description('run the HTTP service (health endpoints and /metrics)'))
+    .action(async (flags: Flags) => { throw new Exit(await serve(config(flags, true))) })
+
+  withDatabaseFlags(program.command('check').description('run one round, strict like /health/schema; exit 0 pass/warn, 1 mismatch, 2 could not check'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (flags: Flags & { format: CheckFormat }) => {
+      const run = await runCheck(config(flags, true), flags.format)
+      io.out(run.stdout)
+      if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
+      throw new Exit(run.exitCode)
+    })
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' })
+    return 0
+  } catch (err) {
+    if (err instanceof Exit) return err.code
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0
+      io.err(`schema-sentinel: ${err.message.replace(/^error: /, '')}\n`)
+      return 2
+    }
+    const message = isSentinelError(err) ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
+    io.err(`schema-sentinel: ${redact(message.split('\n')[0] ?? '', secrets)}\n`)
+    return 2
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])
+if (isEntry) {
+  const code = await main(process.argv.slice(2), {
+    env: process.env,
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t)
+  })
+  // Let stdout drain, then leave even if a stray handle is open.
+  process.exitCode = code
+  setTimeout(() => process.exit(code), 50).unref()
+}

@@ -1,0 +1,40 @@
+// `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
+import { CHECKS } from '../checks/index.js'
+import type { Config } from '../config.js'
+import { loadExpectation } from '../expectation.js'
+import { createPool } from '../postgres/pool.js'
+import { renderHealth } from '../render/health.js'
+import { renderText } from '../render/text.js'
+import { overallStatus, type Report } from '../report.js'
+import { runRound } from '../round.js'
+import { VERSION } from '../version.js'
+
+export type CheckFormat = 'text' | 'json'
+
+export interface CheckRun {
+  readonly report: Report
+  readonly exitCode: 0 | 1 | 2
+  readonly stdout: string
+  /** One line for stderr when the database could not be checked. */
+  readonly problem?: string
+}
+
+export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
+  const expectation = await loadExpectation(config)
+  const pool = createPool(config)
+  let report: Report
+  try {
+    report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+  } finally {
+    await pool.end().catch(() => undefined)
+  }
+  const stdout = format === 'json'
+    ? JSON.stringify(renderHealth(report, 'schema', true, { version: VERSION, releaseId: config.releaseId }).body, null, 2) + '\n'
+    : renderText(report, 'schema')
+  const errored = report.checks.find((c) => c.errored)
+  if (errored !== undefined) {
+    const what = report.up ? `${errored.name} could not run` : 'cannot reach the database'
+    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}` }
+  }
+  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout }
+}

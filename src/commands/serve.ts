@@ -1,0 +1,83 @@
+// `serve`: the HTTP service. Listens at once (503 until the first round), runs rounds in
+// the background, and shuts down gracefully on SIGTERM/SIGINT.
+import type { Logger } from 'pino'
+import { CHECKS } from '../checks/index.js'
+import type { Config } from '../config.js'
+import { SentinelError } from '../errors.js'
+import { loadExpectation } from '../expectation.js'
+import { createLogger } from '../logger.js'
+import { startMonitor } from '../monitor.js'
+import { createPool, secretsOf } from '../postgres/pool.js'
+import { buildApp } from '../server.js'
+import { VERSION } from '../version.js'
+
+export const SHUTDOWN_GRACE_MS = 10_000
+
+export interface RunningService {
+  readonly url: string
+  readonly logger: Logger
+  /** Readiness turns 503, in-flight requests finish, then server and pool close. */
+  close (): Promise<void>
+}
+
+export async function startService (config: Config, logger: Logger = createLogger(config.logLevel, secretsOf(config))): Promise<RunningService> {
+  const expectation = await loadExpectation(config)
+  const pool = createPool(config, logger)
+  const monitor = startMonitor({ pool, checks: CHECKS, config, expectation, version: VERSION }, logger)
+  let shuttingDown = false
+  const app = buildApp({
+    state: { latest: monitor.latest, shuttingDown: () => shuttingDown },
+    version: VERSION,
+    releaseId: config.releaseId,
+    healthToken: config.healthToken,
+    metricsToken: config.metricsToken,
+    logger
+  })
+  if (config.healthToken === undefined) logger.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
+  if (config.metricsToken === undefined) logger.info('METRICS_TOKEN is not set: /metrics is public')
+  let url: string
+  try {
+    url = await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await monitor.stop()
+    await pool.end()
+    throw new SentinelError(`cannot listen on ${config.host}:${config.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  logger.info({ url, interval_ms: config.checkIntervalMs, timeout_ms: config.checkTimeoutMs }, 'schema-sentinel is listening')
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    logger,
+    close () {
+      closing ??= (async () => {
+        shuttingDown = true
+        await monitor.stop()
+        await app.close()
+        await pool.end()
+      })()
+      return closing
+    }
+  }
+}
+
+/** Runs until SIGTERM/SIGINT; resolves with the exit code. */
+export async function serve (config: Config): Promise<number> {
+  const service = await startService(config)
+  return await new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      service.logger.info({ signal }, 'shutting down')
+      const force = setTimeout(() => {
+        service.logger.error('shutdown took longer than 10 s; exiting')
+        resolve(1)
+      }, SHUTDOWN_GRACE_MS)
+      force.unref()
+      service.close().then(() => {
+        clearTimeout(force)
+        service.logger.info('stopped')
+        resolve(0)
+      }, () => resolve(1))
+    }
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  })
+}

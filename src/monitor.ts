@@ -1,0 +1,65 @@
+// Runs rounds in the background, one at a time, and keeps the latest Report.
+// HTTP handlers only ever read `latest()`: request rate never becomes database load.
+import type { Logger } from 'pino'
+import { runRound, type RoundDeps } from './round.js'
+import { overallStatus, type Report } from './report.js'
+
+export interface Monitor {
+  /** The latest finished round, if any. */
+  latest (): Report | undefined
+  /** Resolves when the first round has finished. */
+  readonly firstRound: Promise<Report>
+  /** Runs a round now unless one is running (tests and the CLI use it). */
+  tick (): Promise<Report | undefined>
+  /** Stops the timer and waits for a running round. */
+  stop (): Promise<void>
+}
+
+export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
+  let latest: Report | undefined
+  let running: Promise<Report> | undefined
+  let stopped = false
+  let resolveFirst!: (r: Report) => void
+  const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
+
+  const tick = async (): Promise<Report | undefined> => {
+    if (stopped) return latest
+    if (running !== undefined) return undefined // never overlap: skip this tick
+    running = runRound(deps, latest?.errorsTotal)
+    try {
+      const report = await running
+      logTransition(logger, latest, report)
+      latest = report
+      resolveFirst(report)
+      return report
+    } finally {
+      running = undefined
+    }
+  }
+
+  void tick()
+  const timer = setInterval(() => { void tick() }, deps.config.checkIntervalMs)
+  timer.unref()
+
+  return {
+    latest: () => latest,
+    firstRound,
+    tick,
+    async stop () {
+      stopped = true
+      clearInterval(timer)
+      await running?.catch(() => undefined)
+    }
+  }
+}
+
+// Log changes of state, not every round: a 10 s interval would otherwise flood the log.
+function logTransition (logger: Logger | undefined, before: Report | undefined, after: Report): void {
+  if (logger === undefined) return
+  const was = before === undefined ? undefined : overallStatus(before, 'schema')
+  const now = overallStatus(after, 'schema')
+  if (was === now) return
+  const failing = after.checks.filter((c) => c.strictStatus !== 'pass').map((c) => ({ check: c.name, status: c.strictStatus, output: c.output }))
+  const level = now === 'pass' ? 'info' : now === 'warn' ? 'warn' : 'error'
+  logger[level]({ status: now, previous: was ?? null, checks: failing }, `check status is now ${now}`)
+}

@@ -1,0 +1,78 @@
+// One round's hold on one pooled connection. Every check runs in its own
+// READ ONLY transaction with a statement_timeout that ends at the round's deadline,
+// which works through pgbouncer's transaction pooling as well as on direct connections.
+import type pg from 'pg'
+
+export interface Db {
+  query<R extends Record<string, unknown> = Record<string, unknown>> (sql: string, params?: readonly unknown[]): Promise<R[]>
+}
+
+export class Lease implements Db {
+  #client: pg.PoolClient | undefined
+  #connecting: Promise<pg.PoolClient> | undefined
+  #inTransaction = false
+  #broken = false
+  #closed = false
+  readonly #onClientError = (): void => { this.#broken = true }
+
+  constructor (private readonly pool: pg.Pool, private readonly deadline: number) {}
+
+  async query<R extends Record<string, unknown>> (sql: string, params?: readonly unknown[]): Promise<R[]> {
+    const client = await this.#connect()
+    if (!this.#inTransaction) {
+      const remaining = Math.max(1, Math.floor(this.deadline - Date.now()))
+      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${remaining}`)
+      this.#inTransaction = true
+    }
+    const result = await client.query({ text: sql, values: params as unknown[] | undefined })
+    return result.rows as R[]
+  }
+
+  /** Ends the current check's transaction; a connection that cannot roll back is broken. */
+  async endTransaction (): Promise<void> {
+    if (!this.#inTransaction || this.#client === undefined) return
+    this.#inTransaction = false
+    try {
+      await this.#client.query('ROLLBACK')
+    } catch {
+      this.#broken = true
+    }
+  }
+
+  /** Gives the connection back, or destroys it when the round failed, timed out or broke it. */
+  release (destroy: boolean): void {
+    this.#closed = true
+    const client = this.#client
+    this.#client = undefined
+    if (client === undefined) return
+    finish(client, destroy || this.#broken || this.#inTransaction, this.#onClientError)
+  }
+
+  #connect (): Promise<pg.PoolClient> {
+    if (this.#client !== undefined) return Promise.resolve(this.#client)
+    this.#connecting ??= this.pool.connect().then((client) => {
+      client.on('error', this.#onClientError)
+      if (this.#closed) {
+        // The round gave up while we waited; do not keep a connection nobody will release.
+        finish(client, true, this.#onClientError)
+        throw new Error('round ended before the connection was made')
+      }
+      this.#client = client
+      return client
+    })
+    return this.#connecting
+  }
+}
+
+function finish (client: pg.PoolClient, destroy: boolean, listener: (err: Error) => void): void {
+  if (destroy) {
+    client.release(new Error('schema-sentinel: connection discarded'))
+    // release(err) only ends the socket politely; a black-holed peer would keep it half-open.
+    const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream
+    stream?.destroy?.()
+  } else {
+    client.release()
+  }
+  // pg may still emit on a destroyed client; keep swallowing for a moment, then let go.
+  setTimeout(() => client.removeListener('error', listener), 1000).unref()
+}

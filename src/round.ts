@@ -1,0 +1,101 @@
+// A round: every check, one after another on one connection, under one deadline,
+// producing one frozen Report. The only place that times checks and catches their errors.
+import type pg from 'pg'
+import type { Check, CheckOutcome } from './checks/check.js'
+import type { Config } from './config.js'
+import type { Expectation } from './expectation.js'
+import { Lease } from './postgres/lease.js'
+import { describeError } from './postgres/describe-error.js'
+import { secretsOf } from './postgres/pool.js'
+import { deepFreeze, type CheckResult, type Report } from './report.js'
+
+export interface RoundDeps {
+  readonly pool: pg.Pool
+  readonly checks: readonly Check[]
+  readonly config: Config
+  readonly expectation: Expectation
+  readonly version: string
+}
+
+export const TIMEOUT_OUTPUT = 'timeout'
+export const UNREACHABLE_OUTPUT = 'skipped: database unreachable'
+
+class DeadlineReached extends Error {}
+
+/** Runs one round. `errorsTotal` is the running count to carry into the Report (not mutated). */
+export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<string, number>> = {}): Promise<Report> {
+  const { config } = deps
+  const startedAt = Date.now()
+  const deadline = startedAt + config.checkTimeoutMs
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new DeadlineReached())
+    }, config.checkTimeoutMs)
+  })
+  expired.catch(() => {}) // observed through Promise.race below
+  const lease = new Lease(deps.pool, deadline)
+  const secrets = secretsOf(config)
+  const results: CheckResult[] = []
+  const errors = { ...errorsTotal }
+  let reachable = true
+  let timedOut = false
+  let failed = false
+
+  for (const check of deps.checks) {
+    const t0 = performance.now()
+    const done = (outcome: CheckOutcome, errored = false): void => {
+      if (errored) errors[check.name] = (errors[check.name] ?? 0) + 1
+      results.push({
+        name: check.name,
+        ...outcome,
+        strictStatus: outcome.strictStatus ?? outcome.status,
+        errored,
+        durationMs: performance.now() - t0,
+        time: new Date().toISOString()
+      })
+    }
+    if (!reachable) {
+      done({ status: 'fail', output: UNREACHABLE_OUTPUT })
+      continue
+    }
+    if (timedOut) {
+      done({ status: 'fail', output: TIMEOUT_OUTPUT })
+      continue
+    }
+    try {
+      done(await Promise.race([check.run({ db: lease, config, expectation: deps.expectation }, controller.signal), expired]))
+      await Promise.race([lease.endTransaction(), expired])
+    } catch (err) {
+      failed = true
+      if (err instanceof DeadlineReached) {
+        timedOut = true
+        done({ status: 'fail', output: TIMEOUT_OUTPUT }, true)
+      } else {
+        const text = describeError(err, secrets)
+        done({ status: 'fail', output: isStatementTimeout(err) ? `${TIMEOUT_OUTPUT}: ${text}` : text }, true)
+        await Promise.race([lease.endTransaction(), expired]).catch(() => { timedOut = true })
+      }
+      if (check.gatesOthers === true) reachable = false
+    }
+  }
+  clearTimeout(timer)
+  lease.release(timedOut || failed)
+
+  const connectivity = results.find((r) => r.name === 'postgres:connectivity')
+  return deepFreeze({
+    version: deps.version,
+    releaseId: config.releaseId,
+    startedAt,
+    finishedAt: Date.now(),
+    up: connectivity?.status === 'pass',
+    checks: results,
+    errorsTotal: errors
+  })
+}
+
+function isStatementTimeout (err: unknown): boolean {
+  return (err as { code?: unknown }).code === '57014'
+}

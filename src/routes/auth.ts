@@ -1,0 +1,21 @@
+// Bearer tokens compared in constant time: both sides are hashed first, so neither
+// the content nor the length of the expected token leaks through timing.
+import { createHash, timingSafeEqual } from 'node:crypto'
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest()
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). */
+export function bearerToken (header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (value === undefined) return undefined
+  const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(value)
+  return match?.[1]
+}
+
+/** True when no token is configured, or the request carries the right one. */
+export function authorized (expected: string | undefined, header: string | string[] | undefined): boolean {
+  if (expected === undefined) return true
+  const given = bearerToken(header)
+  if (given === undefined) return false
+  return timingSafeEqual(digest(given), digest(expected))
+}

@@ -1,0 +1,36 @@
+// Health routes: liveness and readiness never touch the Report's checks; /health and
+// /health/schema render the cached Report. Nothing here reaches the database.
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { renderHealth, HEALTH_CONTENT_TYPE, type HealthBody } from '../render/health.js'
+import type { View } from '../report.js'
+import { authorized } from './auth.js'
+import type { RouteOptions } from './options.js'
+
+function send (reply: FastifyReply, statusCode: number, body: HealthBody): FastifyReply {
+  return reply.code(statusCode).type(HEALTH_CONTENT_TYPE).send(body)
+}
+
+export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const info = { version: opts.version, releaseId: opts.releaseId }
+  const base = (status: 'pass' | 'fail'): HealthBody =>
+    ({ status, version: info.version, ...(info.releaseId !== undefined ? { releaseId: info.releaseId } : {}) })
+
+  const live = async (_req: unknown, reply: FastifyReply) => send(reply, 200, base('pass'))
+  for (const url of ['/health/live', '/livez']) opts.get(app, url, live)
+
+  const ready = async (_req: unknown, reply: FastifyReply) => {
+    if (opts.state.shuttingDown()) return send(reply, 503, { ...base('fail'), output: 'shutting down' })
+    if (opts.state.latest() === undefined) return send(reply, 503, { ...base('fail'), output: 'no check round has finished yet' })
+    return send(reply, 200, base('pass'))
+  }
+  for (const url of ['/health/ready', '/readyz']) opts.get(app, url, ready)
+
+  const views: Array<[string, View]> = [['/health', 'health'], ['/health/schema', 'schema']]
+  for (const [url, view] of views) {
+    opts.get(app, url, async (req, reply) => {
+      const details = authorized(opts.healthToken, req.headers.authorization)
+      const { statusCode, body } = renderHealth(opts.state.latest(), view, details, info)
+      return send(reply, statusCode, body)
+    })
+  }
+}

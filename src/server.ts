@@ -1,0 +1,64 @@
+// The Fastify layer: thin. It reads the latest Report through ServiceState and renders it.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
+import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import type { Handler, RouteOptions, ServiceState } from './routes/options.js'
+
+const OTHER_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
+
+export interface AppOptions {
+  readonly state: ServiceState
+  readonly version: string
+  readonly releaseId?: string
+  readonly healthToken?: string
+  readonly metricsToken?: string
+  readonly logger?: Logger
+  readonly processMetrics?: ProcessMetrics
+}
+
+export function buildApp (opts: AppOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger | undefined,
+    disableRequestLogging: true,
+    // Query strings never change routing; long hostile URLs get a 414/404, never a 5xx.
+    maxParamLength: 200,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle'
+  })
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('Cache-Control', 'no-store')
+  })
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: 'not_found', message: 'no such endpoint' })
+  })
+  app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
+    // Only client errors (bad headers, bodies) reach here; never echo details or stacks.
+    const code = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (code === 500) app.log.error({ err }, 'unexpected error while answering a request')
+    void reply.code(code).send({ error: code === 500 ? 'internal_error' : 'bad_request' })
+  })
+
+  const routeOptions: RouteOptions = {
+    state: opts.state,
+    version: opts.version,
+    releaseId: opts.releaseId,
+    healthToken: opts.healthToken,
+    metricsToken: opts.metricsToken,
+    processMetrics: opts.processMetrics ?? createProcessMetrics(),
+    get (instance, url, handler: Handler) {
+      instance.get(url, handler)
+      instance.route({
+        method: [...OTHER_METHODS],
+        url,
+        handler: async (_req, reply) => reply.code(405).header('Allow', 'GET, HEAD').send({ error: 'method_not_allowed', message: 'use GET or HEAD' })
+      })
+    }
+  }
+  void app.register(healthRoutes, routeOptions)
+  void app.register(metricsRoutes, routeOptions)
+  return app
+}
