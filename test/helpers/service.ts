@@ -1,0 +1,41 @@
+// Starts the real service (config -> pool -> monitor -> Fastify) on a free port for one test,
+// and closes it in the test's teardown. Logs are captured so tests can search them for secrets.
+import { Writable } from 'node:stream'
+import type { Test } from 'tap'
+import { startService, type RunningService } from '../../src/commands/serve.js'
+import { loadConfig, type Flags } from '../../src/config.js'
+import { createLogger } from '../../src/logger.js'
+import { secretsOf } from '../../src/postgres/pool.js'
+
+export interface TestService extends RunningService {
+  /** Everything the service logged so far (pino JSON lines). */
+  logs (): string
+  get (path: string, init?: RequestInit): Promise<Response>
+  /** Polls `path` until `predicate` holds or `timeoutMs` passes; returns the last response body. */
+  waitFor (path: string, predicate: (res: Response, body: string) => boolean, timeoutMs?: number, init?: RequestInit): Promise<{ res: Response, body: string }>
+}
+
+export async function startTestService (t: Test, env: Record<string, string | undefined>, flags: Flags = {}): Promise<TestService> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CHECK_INTERVAL_MS: '200', CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', ...env }, flags, { requireDatabase: true })
+  let captured = ''
+  const sink = new Writable({ write (chunk, _enc, cb) { captured += String(chunk); cb() } })
+  const logger = createLogger(config.logLevel, secretsOf(config), sink)
+  const service = await startService(config, logger)
+  t.teardown(() => service.close())
+  const get = (path: string, init?: RequestInit) => fetch(service.url + path, init)
+  return {
+    ...service,
+    logs: () => captured,
+    get,
+    async waitFor (path, predicate, timeoutMs = 10_000, init) {
+      const until = Date.now() + timeoutMs
+      for (;;) {
+        const res = await get(path, init)
+        const body = await res.text()
+        if (predicate(res, body)) return { res, body }
+        if (Date.now() > until) throw new Error(`timed out waiting on ${path}: last ${res.status} ${body.slice(0, 500)}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+  }
+}
