@@ -1,0 +1,81 @@
+import t from 'tap'
+import { loadConfig } from '../src/config.js'
+import { ConfigError } from '../src/errors.js'
+
+const URL_ = 'postgres://app:s3cret-pw@db.example.com:5432/app?sslmode=require'
+
+t.test('defaults', async (t) => {
+  const c = loadConfig({ DATABASE_URL: URL_ }, {}, { requireDatabase: true })
+  t.equal(c.port, 8080)
+  t.equal(c.host, '0.0.0.0')
+  t.equal(c.checkIntervalMs, 10_000)
+  t.equal(c.checkTimeoutMs, 2000)
+  t.same(c.schemas, ['public'])
+  t.same(c.alembicVersionTable, { table: 'alembic_version' })
+  t.equal(c.logLevel, 'info')
+  t.equal(c.releaseId, undefined)
+  t.ok(Object.isFrozen(c))
+})
+
+t.test('values and flags', async (t) => {
+  const c = loadConfig({
+    DATABASE_URL: URL_, PORT: '9000', HOST: '127.0.0.1', SCHEMAS: 'public, audit', CHECK_INTERVAL_MS: '500',
+    CHECK_TIMEOUT_MS: '300', EXPECTED_REVISION: 'a1,b2', ALEMBIC_VERSION_TABLE: 'meta.alembic_version',
+    DRIFT_SEVERITY: 'type_mismatch=fail, extra_column=ignore', RENDER_GIT_COMMIT: 'abc123', LOG_LEVEL: 'warn',
+    HEALTH_TOKEN: ' ', METRICS_TOKEN: ''
+  }, { schemas: 'audit', expectedRevision: 'zz9' })
+  t.equal(c.port, 9000)
+  t.same(c.schemas, ['audit'], 'flag overrides the environment')
+  t.same(c.expectedRevision, ['zz9'])
+  t.same(c.alembicVersionTable, { schema: 'meta', table: 'alembic_version' })
+  t.same(c.driftSeverity, { type_mismatch: 'fail', extra_column: 'ignore' })
+  t.equal(c.releaseId, 'abc123', 'RENDER_GIT_COMMIT when RELEASE_ID is unset')
+  t.equal(c.healthToken, undefined, 'blank variables count as unset')
+  t.equal(c.metricsToken, undefined)
+  t.equal(loadConfig({ RELEASE_ID: 'r1', RENDER_GIT_COMMIT: 'abc' }).releaseId, 'r1')
+})
+
+const bad: Array<[string, Record<string, string>, RegExp, Record<string, string>?]> = [
+  ['PORT not a number', { PORT: 'abc' }, /^PORT: must be integer, got "abc"$/],
+  ['PORT too large', { PORT: '70000' }, /^PORT: must be <= 65535/],
+  ['negative timeout', { CHECK_TIMEOUT_MS: '-1' }, /^CHECK_TIMEOUT_MS: must be >= 1/],
+  ['zero timeout', { CHECK_TIMEOUT_MS: '0' }, /^CHECK_TIMEOUT_MS: must be >= 1/],
+  ['interval not a number', { CHECK_INTERVAL_MS: '10s' }, /^CHECK_INTERVAL_MS: must be integer/],
+  ['URL not a URL', { DATABASE_URL: 'host=db user=app password=s3cret-pw' }, /^DATABASE_URL: is not a URL/],
+  ['URL wrong scheme', { DATABASE_URL: 'mysql://app:s3cret-pw@db/app' }, /^DATABASE_URL: has scheme "mysql"/],
+  ['bad sslmode', { DATABASE_URL: 'postgres://app:s3cret-pw@db/app?sslmode=maybe' }, /^DATABASE_URL: has sslmode "maybe"/],
+  ['bad schema list', { SCHEMAS: 'public,bad name' }, /^SCHEMAS: "bad name" is not a schema name/],
+  ['bad version table', { ALEMBIC_VERSION_TABLE: 'a.b.c' }, /^ALEMBIC_VERSION_TABLE: "a.b.c" is not a table name/],
+  ['bad revision', { EXPECTED_REVISION: 'abc,de f' }, /^EXPECTED_REVISION: "de f" is not a revision id/],
+  ['bad severity kind', { DRIFT_SEVERITY: 'missing_thing=fail' }, /^DRIFT_SEVERITY: unknown finding kind "missing_thing"/],
+  ['bad severity', { DRIFT_SEVERITY: 'extra_table=loud' }, /^DRIFT_SEVERITY: unknown severity "loud"/],
+  ['bad log level', { LOG_LEVEL: 'chatty' }, /^LOG_LEVEL: must be equal to one of the allowed values, got "chatty"$/],
+  ['flag named, not variable', {}, /^--schemas: "x y" is not a schema name/, { schemas: 'x y' }],
+  ['empty flag', {}, /^--database-url: must not be empty/, { databaseUrl: '' }]
+]
+
+for (const [name, env, message, flags] of bad) {
+  t.test(`rejects: ${name}`, async (t) => {
+    let caught: unknown
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://app:s3cret-pw@db:5432/app', ...env }, flags)
+    } catch (err) {
+      caught = err
+    }
+    t.type(caught, ConfigError)
+    t.match((caught as Error).message, message)
+    t.notMatch((caught as Error).message, /s3cret-pw/, 'never the password')
+    t.notMatch((caught as Error).message, /\n/, 'one line')
+  })
+}
+
+t.test('DATABASE_URL is required only when asked', async (t) => {
+  t.equal(loadConfig({}).databaseUrl, undefined)
+  t.throws(() => loadConfig({}, {}, { requireDatabase: true }), { message: 'DATABASE_URL: is required (a postgres:// URL)' })
+})
+
+t.test('does not mutate its inputs', async (t) => {
+  const env = Object.freeze({ DATABASE_URL: URL_, PORT: '1234' })
+  const flags = Object.freeze({ schemas: 'a' })
+  t.doesNotThrow(() => loadConfig(env, flags))
+})
