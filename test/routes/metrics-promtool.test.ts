@@ -1,0 +1,43 @@
+// The live /metrics body (own metrics and process metrics) passes `promtool check metrics`.
+import { spawn } from 'node:child_process'
+import t from 'tap'
+import { startPostgres } from '../helpers/postgres.js'
+import { startTestService } from '../helpers/service.js'
+import { missingTool } from '../helpers/system-tool.js'
+
+const PROMTOOL = '/usr/bin/promtool'
+
+/** Pipes an exposition into `promtool check metrics`; it reads stdin. */
+function checkMetrics (body: string): Promise<{ code: number, output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 })
+    let output = ''
+    child.stdout.on('data', (d) => { output += String(d) })
+    child.stderr.on('data', (d) => { output += String(d) })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? 1, output }))
+    child.stdin.end(body)
+  })
+}
+
+const skip = missingTool(PROMTOOL, 'prometheus')
+
+t.test('promtool check metrics accepts the live /metrics body', { skip }, async (t) => {
+  const pg = await startPostgres()
+  t.teardown(() => pg.destroy())
+  const token = 'metrics-token-for-promtool'
+  const svc = await startTestService(t, { DATABASE_URL: pg.url(), METRICS_TOKEN: token })
+  const auth = { headers: { authorization: `Bearer ${token}` } }
+  const { body } = await svc.waitFor('/metrics', (r, b) => r.status === 200 && /^schema_sentinel_up 1$/m.test(b), 10_000, auth)
+  t.match(body, /^schema_sentinel_process_cpu_seconds_total /m, 'process metrics are part of the body')
+
+  const checked = await checkMetrics(body)
+  t.equal(checked.code, 0, checked.output)
+  t.equal(checked.output.trim(), '', 'no lint findings')
+
+  // The same check rejects what prom-client would add by default: a gauge named *_total.
+  const bad = body + '# HELP schema_sentinel_nodejs_active_handles_total Number of handles.\n# TYPE schema_sentinel_nodejs_active_handles_total gauge\nschema_sentinel_nodejs_active_handles_total 3\n'
+  const rejected = await checkMetrics(bad)
+  t.not(rejected.code, 0, 'promtool rejects a *_total gauge')
+  t.match(rejected.output, 'schema_sentinel_nodejs_active_handles_total')
+})
