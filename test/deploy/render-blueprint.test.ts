@@ -1,0 +1,52 @@
+// render.yaml against Render's published Blueprint schema, and against our own configuration.
+import { existsSync, readFileSync } from 'node:fs'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import t from 'tap'
+import { parse } from 'yaml'
+import { loadConfig } from '../../src/config.js'
+
+const schema = JSON.parse(readFileSync(new URL('../../../shared/render-blueprint.schema.json', import.meta.url), 'utf8'))
+const blueprint = parse(readFileSync(new URL('../../render.yaml', import.meta.url), 'utf8'))
+
+interface EnvVar { key: string, value?: string, sync?: boolean, generateValue?: boolean }
+
+t.test('render.yaml is a valid Blueprint', async (t) => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false })
+  const validate = ajv.compile(schema)
+  const ok = validate(blueprint)
+  t.ok(ok, ajv.errorsText(validate.errors))
+  const broken = structuredClone(blueprint)
+  broken.services[0].healthCheckPath = 42
+  t.notOk(validate(broken), 'the schema does catch a wrong type')
+})
+
+t.test('the web service matches the contract', async (t) => {
+  const svc = blueprint.services[0]
+  t.equal(svc.type, 'web')
+  t.equal(svc.runtime, 'docker')
+  t.equal(svc.healthCheckPath, '/health/live')
+  const env = new Map<string, EnvVar>(svc.envVars.map((v: EnvVar) => [v.key, v]))
+  t.same(env.get('DATABASE_URL'), { key: 'DATABASE_URL', sync: false }, 'the URL is entered in the dashboard, never committed')
+  t.equal(env.get('HEALTH_TOKEN')?.generateValue, true)
+  t.equal(env.get('METRICS_TOKEN')?.generateValue, true)
+  // Every value given is what the service would use by default, and is accepted by it.
+  const values = Object.fromEntries([...env.values()].filter((v) => v.value !== undefined).map((v) => [v.key, String(v.value)]))
+  const defaults = loadConfig({})
+  const configured = loadConfig(values)
+  t.same({ ...configured }, { ...defaults }, 'the blueprint restates the defaults')
+  t.ok(Object.keys(values).length >= 5)
+})
+
+t.test('the Dockerfile is multi-stage, production-only and non-root', async (t) => {
+  const docker = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')
+  t.equal(docker.match(/^FROM /gm)?.length, 2, 'two stages')
+  t.match(docker, /npm ci --omit=dev/)
+  t.match(docker, /^USER node$/m)
+  t.match(docker, /HEALTHCHECK[\s\S]*\/health\/live/)
+  t.match(docker, /CMD \["serve"\]/)
+  for (const [, sources] of docker.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
+    for (const path of sources!.split(' ')) {
+      t.ok(existsSync(new URL(`../../${path}`, import.meta.url)), `COPY source ${path} exists`)
+    }
+  }
+})
