@@ -1,0 +1,73 @@
+// `npm run demo`: a throwaway PostgreSQL with a small application schema, one Alembic
+// revision behind and with one drifted column, and schema-sentinel serving it.
+// Ctrl-C stops both and removes the data directory.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startService } from '../src/commands/serve.js'
+import { loadConfig } from '../src/config.js'
+import { isSentinelError } from '../src/errors.js'
+import { freePort, startPostgres } from '../dev/embedded-postgres.js'
+import { DEMO_BEHIND_REVISION } from './revision.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const file = (name: string): string | undefined => (existsSync(join(here, name)) ? join(here, name) : undefined)
+
+async function main (): Promise<void> {
+  process.stdout.write('Starting a throwaway PostgreSQL (embedded-postgres)…\n')
+  const pg = await startPostgres()
+  let stopping = false
+  const cleanup = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    await pg.destroy()
+  }
+  try {
+    const url = await pg.createDatabase('demo_app')
+    await pg.query(readFileSync(join(here, 'schema.sql'), 'utf8'), [], 'demo_app')
+    await pg.query('CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)', [], 'demo_app')
+    await pg.query('INSERT INTO alembic_version VALUES ($1)', [DEMO_BEHIND_REVISION], 'demo_app')
+
+    const port = process.env.PORT ?? String(await freePort())
+    const config = loadConfig({
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      PORT: port,
+      CHECK_INTERVAL_MS: '5000',
+      EXPECTED_SCHEMA: file('manifest.yaml'),
+      ALEMBIC_VERSIONS_DIR: file('alembic/versions'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      RELEASE_ID: 'demo'
+    }, {}, { requireDatabase: true })
+    const service = await startService(config)
+    const base = service.url.replace('0.0.0.0', '127.0.0.1')
+    process.stdout.write([
+      '',
+      `schema-sentinel is serving the demo database at ${base}`,
+      '',
+      `  curl -s ${base}/health | jq            # 200 "warn": one migration behind, one column drifted`,
+      `  curl -s ${base}/health/schema | jq     # 503 "fail": the strict reading a deploy gate uses`,
+      `  curl -s ${base}/metrics | grep schema_sentinel_`,
+      `  open ${base}/                          # the status page, if this build has it`,
+      '',
+      'Try the incident: add the missing column and watch /health/schema pass the drift check:',
+      `  psql '${url}' -c 'ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp'`,
+      '',
+      'Ctrl-C stops the service and PostgreSQL and removes the data.',
+      ''
+    ].join('\n'))
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    process.stdout.write('\nStopping…\n')
+    await service.close()
+  } finally {
+    await cleanup()
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`demo: ${isSentinelError(err) ? err.message : String((err as Error)?.stack ?? err)}\n`)
+  process.exit(2)
+})
