@@ -1,0 +1,96 @@
+// The round runner against the real PostgreSQL with small purpose-built checks.
+import t from 'tap'
+import type { Check } from '../src/checks/check.js'
+import { connectivity } from '../src/checks/connectivity.js'
+import { loadConfig } from '../src/config.js'
+import { createPool } from '../src/postgres/pool.js'
+import { runRound, TIMEOUT_OUTPUT, UNREACHABLE_OUTPUT } from '../src/round.js'
+import { freePort, startPostgres } from './helpers/postgres.js'
+
+const pg = await startPostgres()
+t.teardown(() => pg.destroy())
+
+const config = (url: string, timeout = 1000) => loadConfig({ DATABASE_URL: url, CHECK_TIMEOUT_MS: String(timeout) })
+const check = (name: Check['name'], run: Check['run']): Check => ({ name, run })
+
+async function round (checks: Check[], url = pg.url(), timeout = 1000, errors = {}) {
+  const cfg = config(url, timeout)
+  const pool = createPool(cfg)
+  try {
+    return await runRound({ pool, checks, config: cfg, expectation: {}, version: '9.9.9' }, errors)
+  } finally {
+    await pool.end()
+  }
+}
+
+t.test('a passing round is frozen and complete', async (t) => {
+  const report = await round([connectivity])
+  t.equal(report.up, true)
+  t.equal(report.version, '9.9.9')
+  t.ok(Object.isFrozen(report) && Object.isFrozen(report.checks[0]))
+  t.equal(report.checks[0]!.status, 'pass')
+  t.equal(report.checks[0]!.strictStatus, 'pass', 'strictStatus defaults to status')
+  t.ok(report.finishedAt >= report.startedAt)
+})
+
+t.test('a check that overruns the deadline fails with "timeout" and is counted', async (t) => {
+  const slow = check('alembic:revision', async ({ db }) => { await db.query('SELECT pg_sleep(5)'); return { status: 'pass' } })
+  const after = check('schema:drift', async () => ({ status: 'pass' }))
+  const report = await round([connectivity, slow, after], pg.url(), 400, { 'alembic:revision': 3 })
+  const [c, s, a] = report.checks
+  t.equal(c!.status, 'pass')
+  t.equal(s!.status, 'fail')
+  t.match(s!.output, /^timeout/)
+  t.equal(s!.errored, true)
+  t.equal(a!.output, TIMEOUT_OUTPUT, 'checks after the deadline do not run')
+  t.equal(report.errorsTotal['alembic:revision'], 4, 'running error count carried and incremented')
+  t.equal(report.up, true)
+})
+
+t.test('a check that throws fails with its error, and the next check still runs', async (t) => {
+  const broken = check('alembic:revision', async ({ db }) => { await db.query('SELECT * FROM no_such_table'); return { status: 'pass' } })
+  const next = check('schema:drift', async ({ db }) => { await db.query('SELECT 1'); return { status: 'pass' } })
+  const report = await round([connectivity, broken, next])
+  t.equal(report.checks[1]!.status, 'fail')
+  t.match(report.checks[1]!.output, /relation "no_such_table" does not exist \(SQLSTATE 42P01\)/)
+  t.equal(report.checks[2]!.status, 'pass', 'a failed transaction does not poison the next check')
+})
+
+t.test('unreachable database: connectivity fails, the others are skipped, not counted', async (t) => {
+  const port = await freePort()
+  let ran = false
+  const other = check('schema:drift', async () => { ran = true; return { status: 'pass' } })
+  const report = await round([connectivity, other], `postgres://postgres:${pg.password}@127.0.0.1:${port}/postgres`)
+  t.equal(report.up, false)
+  t.match(report.checks[0]!.output, /ECONNREFUSED/)
+  t.notMatch(report.checks[0]!.output, new RegExp(pg.password))
+  t.equal(report.checks[1]!.output, UNREACHABLE_OUTPUT)
+  t.equal(ran, false)
+  t.same(report.errorsTotal, { 'postgres:connectivity': 1 })
+})
+
+t.test('every check runs read-only, even as superuser', async (t) => {
+  await pg.query('CREATE TABLE IF NOT EXISTS victim (id int)')
+  const writes = ['INSERT INTO victim VALUES (1)', 'CREATE TABLE pwned (id int)', 'SET TRANSACTION READ WRITE']
+  for (const sql of writes) {
+    const writer = check('schema:drift', async ({ db }) => { await db.query('SELECT 1'); await db.query(sql); return { status: 'pass' } })
+    const report = await round([connectivity, writer])
+    t.match(report.checks[1]!.output, /read-only transaction|READ WRITE|SQLSTATE 25/, sql)
+  }
+  t.same(await pg.query('SELECT count(*)::int AS n FROM victim'), [{ n: 0 }])
+  t.same(await pg.query("SELECT to_regclass('pwned') AS r"), [{ r: null }])
+})
+
+t.test('the session is tagged and bounded by statement_timeout', async (t) => {
+  const probe = check('schema:drift', async ({ db }) => {
+    const rows = await db.query<{ app: string, timeout: string, ro: string }>(
+      "SELECT current_setting('application_name') AS app, current_setting('statement_timeout') AS timeout, current_setting('transaction_read_only') AS ro")
+    return { status: 'pass', output: JSON.stringify(rows[0]) }
+  })
+  const report = await round([connectivity, probe], pg.url(), 1500)
+  const seen = JSON.parse(report.checks[1]!.output!)
+  t.equal(seen.app, 'schema-sentinel')
+  t.equal(seen.ro, 'on')
+  t.match(seen.timeout, /^\d+(ms|s)$/)
+  t.ok(parseInt(seen.timeout) <= 1500 || /s$/.test(seen.timeout), 'no longer than the round deadline')
+})
