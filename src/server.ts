@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { statusPageRoutes } from './routes/status-page.js'
 import type { Handler, RouteOptions, ServiceState } from './routes/options.js'
 
 const OTHER_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
@@ -60,5 +61,6 @@ export function buildApp (opts: AppOptions): FastifyInstance {
   }
   void app.register(healthRoutes, routeOptions)
   void app.register(metricsRoutes, routeOptions)
+  void app.register(statusPageRoutes, routeOptions)
   return app
 }

@@ -17,5 +17,10 @@ export function authorized (expected: string | undefined, header: string | strin
   if (expected === undefined) return true
   const given = bearerToken(header)
   if (given === undefined) return false
+  return tokenMatches(expected, given)
+}
+
+/** Constant-time comparison of a token from any source (header, query, cookie). */
+export function tokenMatches (expected: string, given: string): boolean {
   return timingSafeEqual(digest(given), digest(expected))
 }
