@@ -102,12 +102,12 @@ export function overallStatus (report: Report, view: View): Status {
   return worst(report.checks.map((c) => checkStatus(c, view)))
 }
 
-/** First non-passing check's output, as the one-line summary of a report. */
+/** The outputs of the checks at the worst status, joined: the one-line summary of a report. */
 export function summary (report: Report, view: View): string | undefined {
   const status = overallStatus(report, view)
   if (status === 'pass') return undefined
-  const worstCheck = report.checks.find((c) => checkStatus(c, view) === status && c.output)
-  return worstCheck?.output ?? `${status}`
+  const outputs = report.checks.filter((c) => checkStatus(c, view) === status && c.output !== undefined).map((c) => c.output)
+  return outputs.length > 0 ? outputs.join('; ') : status
 }
 
 export function deepFreeze<T> (value: T): T {

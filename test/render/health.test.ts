@@ -1,0 +1,44 @@
+import t from 'tap'
+import { renderHealth } from '../../src/render/health.js'
+import { alembicBehind, connectivityPass, driftClean, driftMissing, report } from './reports.js'
+
+const info = { version: '0.1.0', releaseId: '3f2c1e9' }
+
+t.test('a revision mismatch is warn in /health and fail in /health/schema', async (t) => {
+  const r = report([connectivityPass, alembicBehind, driftClean])
+  const health = renderHealth(r, 'health', true, info)
+  t.equal(health.statusCode, 200)
+  t.equal(health.body.status, 'warn')
+  t.equal(health.body.output, 'database is behind: 2 revisions to apply')
+  const a = health.body.checks!['alembic:revision']![0]!
+  t.same(a, { componentType: 'datastore', status: 'warn', state: 'behind', observedValue: ['c1d2e3f4g5h6'], expected: ['fix_biomarkers_sequence'], expectedSource: 'ALEMBIC_VERSIONS_DIR', pending: 2, time: '2026-11-24T10:00:00.000Z', output: 'database is behind: 2 revisions to apply' })
+  const schema = renderHealth(r, 'schema', true, info)
+  t.equal(schema.statusCode, 503)
+  t.equal(schema.body.status, 'fail')
+  t.equal(schema.body.checks!['alembic:revision']![0]!.status, 'fail')
+})
+
+t.test('a missing column fails both readings and leads the output', async (t) => {
+  const r = report([connectivityPass, alembicBehind, driftMissing])
+  t.equal(renderHealth(r, 'health', true, info).body.output, 'public.pdfs.processing_started_at is expected but missing', 'the fail, not the warn, is summarised')
+  t.equal(renderHealth(r, 'schema', true, info).body.output, 'database is behind: 2 revisions to apply; public.pdfs.processing_started_at is expected but missing', 'every failing check is summarised')
+  for (const view of ['health', 'schema'] as const) {
+    const { statusCode, body } = renderHealth(r, view, true, info)
+    t.equal(statusCode, 503)
+    const d = body.checks!['schema:drift']![0]!
+    t.equal(d.observedValue, 1)
+    t.equal(d.observedUnit, 'findings')
+    t.same((d.findings as Array<{ column: string }>).map((f) => f.column), ['processing_started_at'])
+  }
+})
+
+t.test('pass has no output; without details only status, version, releaseId', async (t) => {
+  const r = report([connectivityPass, driftClean])
+  const full = renderHealth(r, 'health', true, info)
+  t.equal(full.body.status, 'pass')
+  t.notOk('output' in full.body)
+  const bare = renderHealth(report([connectivityPass, driftMissing]), 'health', false, info)
+  t.same(bare.body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9' })
+  t.equal(bare.statusCode, 503, 'the status code does not depend on the token')
+  t.notOk('releaseId' in renderHealth(r, 'health', false, { version: '0.1.0' }).body, 'releaseId omitted when unknown')
+})

@@ -1,0 +1,24 @@
+// Hand-built Reports for the pure renderer tests.
+import { deepFreeze, type CheckResult, type Report } from '../../src/report.js'
+
+const time = '2026-11-24T10:00:00.000Z'
+export const connectivityPass: CheckResult = { name: 'postgres:connectivity', status: 'pass', strictStatus: 'pass', observedValue: 2.1, observedUnit: 'ms', errored: false, durationMs: 2.5, time }
+export const alembicBehind: CheckResult = {
+  name: 'alembic:revision', status: 'warn', strictStatus: 'fail', errored: false, durationMs: 1.25, time,
+  output: 'database is behind: 2 revisions to apply',
+  alembic: { state: 'behind', database: ['c1d2e3f4g5h6'], expected: ['fix_biomarkers_sequence'], expectedSource: 'ALEMBIC_VERSIONS_DIR', pending: 2, tableExists: true }
+}
+export const driftMissing: CheckResult = {
+  name: 'schema:drift', status: 'fail', strictStatus: 'fail', errored: false, durationMs: 10, time,
+  observedValue: 1, observedUnit: 'findings', output: 'public.pdfs.processing_started_at is expected but missing',
+  drift: {
+    tablesCompared: 3,
+    columnsCompared: 20,
+    findings: [{ kind: 'missing_column', severity: 'fail', table: 'public.pdfs', column: 'processing_started_at', expected: { type: 'timestamp without time zone', nullable: true }, message: 'public.pdfs.processing_started_at is expected but missing' }]
+  }
+}
+export const driftClean: CheckResult = { ...driftMissing, status: 'pass', strictStatus: 'pass', observedValue: 0, output: undefined, drift: { tablesCompared: 3, columnsCompared: 20, findings: [] } }
+
+export function report (checks: CheckResult[], extra: Partial<Report> = {}): Report {
+  return deepFreeze({ version: '0.1.0', releaseId: '3f2c1e9', startedAt: 1_700_000_000_000, finishedAt: 1_700_000_000_500, up: true, checks, errorsTotal: {}, ...extra })
+}
