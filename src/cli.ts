@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
 import { serve } from './commands/serve.js'
+import { runSnapshot, type SnapshotFormat } from './commands/snapshot.js'
 import { loadConfig, type Flags } from './config.js'
 import { isSentinelError } from './errors.js'
 import { secretsOf } from './postgres/pool.js'
@@ -51,6 +52,13 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
       io.out(run.stdout)
       if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
       throw new Exit(run.exitCode)
+    })
+
+  withDatabaseFlags(program.command('snapshot').description('print a manifest of the live database (every column\'s type, nullable and default) to stdout'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
+    .action(async (flags: Flags & { format: SnapshotFormat }) => {
+      io.out(await runSnapshot(config(flags, true), flags.format))
+      throw new Exit(0)
     })
 
   try {

@@ -5,6 +5,7 @@ import type { Config } from './config.js'
 import { loadManifest } from './schema/manifest.js'
 
 export interface ExpectedColumn {
+  /** As written (`varchar(36)`, `serial`); compared after normalisation. */
   readonly type?: string
   readonly nullable?: boolean
   /** `null` means "must have no default"; absent means "not checked". */
@@ -12,7 +13,8 @@ export interface ExpectedColumn {
 }
 
 export interface ExpectedTable {
-  readonly schema: string
+  /** As written; absent for an unqualified name, which means the first schema of SCHEMAS. */
+  readonly schema?: string
   readonly name: string
   readonly columns: ReadonlyMap<string, ExpectedColumn>
 }

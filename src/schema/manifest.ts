@@ -1,7 +1,184 @@
-// STUB (issue C replaces this): loads an expected-schema manifest (JSON or YAML).
+// Loads an expected-schema manifest (JSON or YAML), checks it against schema/manifest.schema.json,
+// and expands the shorthands. Every error names the file, the path inside it, the line and the problem.
+import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { ManifestError } from '../errors.js'
-import type { ExpectedSchema } from '../expectation.js'
+import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
+import { jsonErrorLine } from './json-error.js'
+import { parseTableKey } from './names.js'
+import { parseType, TypeSyntaxError } from './normalise.js'
+
+export const MANIFEST_VERSION = 1
+// src/schema/ and dist/schema/ are both two levels below the package root.
+const SCHEMA_URL = new URL('../../schema/manifest.schema.json', import.meta.url)
+
+type Segment = string | number
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+let compiled: ValidateFunction | undefined
+function validate (data: unknown): ErrorObject | undefined {
+  // Compiled on first use: a service without a manifest never reads the schema file.
+  const check = compiled ??= new Ajv({ allErrors: false, allowUnionTypes: true, verbose: true })
+    .compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object)
+  return check(data) ? undefined : check.errors?.[0]
+}
 
 export async function loadManifest (file: string): Promise<ExpectedSchema> {
-  throw new ManifestError(file, '', 'manifests are not implemented yet')
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a manifest file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`
+    throw new ManifestError(file, '', problem, { cause: err })
+  }
+  return parseManifest(text, file)
+}
+
+/** Parses manifest text; `file` names it in errors and decides JSON (`.json`) or YAML. */
+export function parseManifest (text: string, file: string): ExpectedSchema {
+  const json = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*\{/.test(text))
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+  const where = (path: readonly Segment[], problem: string): ManifestError => {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path, true) as { range?: [number, number, number] } | undefined
+    const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0]
+    const line = offset !== undefined ? ` (line ${lines.linePos(offset).line})` : ''
+    return new ManifestError(file, `${formatPath(path)}${line}`, problem)
+  }
+
+  let data: Json
+  if (json) {
+    try {
+      data = JSON.parse(text) as Json
+    } catch (err) {
+      throw syntaxError(file, 'JSON', text, doc, (err as Error).message)
+    }
+  } else {
+    if (doc.errors.length > 0) throw syntaxError(file, 'YAML', text, doc, doc.errors[0]!.message)
+    data = doc.toJS({ maxAliasCount: 100 }) as Json
+  }
+
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ManifestError(file, '', `must be a mapping with "version: ${MANIFEST_VERSION}" and "tables", got ${describe(data)}`)
+  }
+  if (!('version' in data)) throw where([], `missing "version" (this schema-sentinel reads version: ${MANIFEST_VERSION})`)
+  if (data.version !== MANIFEST_VERSION) {
+    throw where(['version'], `unsupported manifest version ${describe(data.version ?? null)} (this schema-sentinel reads version: ${MANIFEST_VERSION})`)
+  }
+  const error = validate(data)
+  if (error !== undefined) {
+    const { path, problem } = explain(error, data)
+    throw where(path, problem)
+  }
+  return buildSchema(file, data as unknown as RawManifest, where)
+}
+
+interface RawManifest {
+  alembic?: { heads?: string[] }
+  tables: Record<string, { columns: Record<string, string | null | { type?: string, nullable?: boolean, default?: string | number | boolean | null }> }>
+}
+
+function buildSchema (file: string, raw: RawManifest, where: (path: Segment[], problem: string) => ManifestError): ExpectedSchema {
+  const tables: ExpectedTable[] = []
+  for (const [key, table] of Object.entries(raw.tables)) {
+    const name = parseTableKey(key)
+    if (name === undefined) throw where(['tables', key], `"${key}" is not a table name (table or schema.table; quote a part that holds a dot)`)
+    const columns = new Map<string, ExpectedColumn>()
+    for (const [column, spec] of Object.entries(table.columns)) {
+      const at = ['tables', key, 'columns', column]
+      const expected: ExpectedColumn = typeof spec === 'string'
+        ? { type: spec }
+        : spec === null
+          ? {}
+          : {
+              ...(spec.type !== undefined ? { type: spec.type } : {}),
+              ...(spec.nullable !== undefined ? { nullable: spec.nullable } : {}),
+              // YAML reads `default: 0` as a number; the catalog's default is text.
+              ...('default' in spec ? { default: spec.default === null || spec.default === undefined ? null : String(spec.default) } : {})
+            }
+      if (expected.type !== undefined) {
+        try {
+          parseType(expected.type)
+        } catch (err) {
+          if (!(err instanceof TypeSyntaxError)) throw err
+          throw where(typeof spec === 'string' ? at : [...at, 'type'], err.message)
+        }
+      }
+      columns.set(column, Object.freeze(expected))
+    }
+    tables.push(Object.freeze({ ...name, columns }))
+  }
+  const heads = raw.alembic?.heads
+  return Object.freeze({
+    file,
+    tables: Object.freeze(tables),
+    ...(heads !== undefined ? { alembicHeads: Object.freeze([...heads]) } : {})
+  })
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string', object: 'a mapping', boolean: 'true or false', array: 'a list', null: 'null', number: 'a number', integer: 'an integer'
+}
+
+function explain (error: ErrorObject, data: Json): { path: Segment[], problem: string } {
+  const path = pointer(error.instancePath)
+  const value = valueAt(data, path)
+  switch (error.keyword) {
+    case 'type': {
+      const types = ([] as string[]).concat(error.params.type as string | string[])
+      // A column may be a type name, a mapping or null; say it the way people write it.
+      const words = types.includes('object') && types.includes('string') && types.includes('null')
+        ? 'a type name, a mapping (type, nullable, default) or {}'
+        : types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')
+      return { path, problem: `must be ${words}, got ${describe(value)}` }
+    }
+    case 'additionalProperties': {
+      const key = error.params.additionalProperty as string
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+      return { path: [...path, key], problem: `unknown key "${key}"${allowed.length > 0 ? ` (expected ${allowed.join(', ')})` : ''}` }
+    }
+    case 'required':
+      return { path, problem: `missing "${error.params.missingProperty as string}"` }
+    case 'minLength':
+      return { path, problem: 'must not be empty' }
+    case 'pattern':
+      return { path, problem: `${describe(value)} is not a revision id (letters, digits, _ . -)` }
+    default:
+      return { path, problem: `${error.message ?? 'is invalid'}` }
+  }
+}
+
+function pointer (instancePath: string): Segment[] {
+  if (instancePath === '') return []
+  return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => /^\d+$/.test(s) ? Number(s) : s)
+}
+
+function valueAt (data: Json, path: readonly Segment[]): Json {
+  let v: Json | undefined = data
+  for (const s of path) v = v !== null && typeof v === 'object' ? (v as Record<string, Json>)[s] : undefined
+  return v ?? null
+}
+
+/** `tables.pdfs.columns.id.nullable`; a key that is not a plain name is bracketed: `tables["audit.events"]`. */
+export function formatPath (path: readonly Segment[]): string {
+  return path.map((s, i) => typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][A-Za-z0-9_$]*$/.test(s) ? `${i > 0 ? '.' : ''}${s}` : `[${JSON.stringify(s)}]`).join('')
+}
+
+function describe (value: Json): string {
+  if (value === null) return 'nothing (null)'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a mapping'
+  const text = JSON.stringify(value)
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text
+}
+
+function syntaxError (file: string, format: 'JSON' | 'YAML', text: string, doc: Document, message: string): ManifestError {
+  const line = format === 'JSON' ? jsonErrorLine(text) : doc.errors[0]?.linePos?.[0]?.line
+  // Drop what the parsers add after the sentence: positions, a code excerpt, the quoted input.
+  let problem = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+  if (format === 'JSON') problem = problem.replace(/, "[^]*$/, '').replace(/ in JSON at position \d+.*$/, '')
+  return new ManifestError(file, line !== undefined ? `line ${line}` : '', `malformed ${format}: ${problem}`)
 }

@@ -1,0 +1,57 @@
+// `snapshot`: the live database as a manifest, on stdout. Read through the same read-only
+// Lease as a round; checking the same database against the output finds nothing.
+import type { Config } from '../config.js'
+import { DatabaseError } from '../errors.js'
+import { describeError } from '../postgres/describe-error.js'
+import { Lease, type Db } from '../postgres/lease.js'
+import { createPool, secretsOf } from '../postgres/pool.js'
+import { describeDatabaseUrl } from '../redact.js'
+import { readCatalog } from '../schema/catalog.js'
+import { manifestJson, manifestYaml, toManifest } from '../schema/to-manifest.js'
+
+export type SnapshotFormat = 'json' | 'yaml'
+
+/** A one-off read may take longer than a round's CHECK_TIMEOUT_MS (a large catalog over a slow link). */
+export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
+
+const VERSION_TABLE_EXISTS = 'SELECT pg_catalog.to_regclass($1::text) IS NOT NULL AS present'
+const versionRows = (table: string) => `SELECT version_num::text AS version_num FROM ${table} ORDER BY 1`
+
+export async function runSnapshot (config: Config, format: SnapshotFormat): Promise<string> {
+  const pool = createPool(config)
+  const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
+  const lease = new Lease(pool, Date.now() + timeoutMs)
+  let timer: NodeJS.Timeout | undefined
+  let ok = false
+  try {
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+    })
+    const read = async () => {
+      const catalog = await readCatalog(lease, config.schemas)
+      const heads = await readAlembicHeads(lease, config.alembicVersionTable)
+      await lease.endTransaction()
+      return { catalog, heads }
+    }
+    const { catalog, heads } = await Promise.race([read(), expired])
+    ok = true
+    const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, alembicHeads: heads })
+    return format === 'json'
+      ? manifestJson(manifest)
+      : manifestYaml(manifest, `schema-sentinel snapshot of ${describeDatabaseUrl(config.databaseUrl ?? '')} (schemas: ${config.schemas.join(', ')})`)
+  } catch (err) {
+    throw new DatabaseError(`cannot snapshot the database: ${describeError(err, secretsOf(config))}`, { cause: err })
+  } finally {
+    clearTimeout(timer)
+    lease.release(!ok)
+    await pool.end().catch(() => undefined)
+  }
+}
+
+/** Rows of the version table, or undefined when it does not exist (checked first: a failed query would abort the transaction). */
+export async function readAlembicHeads (db: Db, table: Config['alembicVersionTable']): Promise<string[] | undefined> {
+  const name = [table.schema, table.table].filter((p) => p !== undefined).map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
+  const [row] = await db.query<{ present: boolean }>(VERSION_TABLE_EXISTS, [name])
+  if (row?.present !== true) return undefined
+  return (await db.query<{ version_num: string }>(versionRows(name))).map((r) => r.version_num)
+}

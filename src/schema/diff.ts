@@ -1,0 +1,155 @@
+// Expected schema vs live catalog -> findings. Pure: no I/O, deterministic order.
+import type { SeverityOverride } from '../config.js'
+import type { ExpectedColumn, ExpectedSchema } from '../expectation.js'
+import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from '../report.js'
+import { tableKey, type CatalogColumn, type CatalogSnapshot } from './catalog.js'
+import { qualified } from './names.js'
+import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError, type PgType } from './normalise.js'
+
+export const DRIFT_SEVERITY: Readonly<Record<FindingKind, Severity>> = Object.freeze({
+  missing_table: 'fail',
+  missing_column: 'fail',
+  type_mismatch: 'warn',
+  nullability_mismatch: 'warn',
+  default_mismatch: 'info',
+  extra_table: 'info',
+  extra_column: 'info'
+})
+
+export interface DiffOptions {
+  /** SCHEMAS: unqualified manifest tables mean the first; extra tables are looked for in all of them. */
+  readonly schemas: readonly string[]
+  readonly severity?: Readonly<Partial<Record<FindingKind, SeverityOverride>>>
+  /** Never reported as an extra table. Unqualified: that name in any compared schema. */
+  readonly alembicVersionTable?: { readonly schema?: string, readonly table: string }
+  /** Manifest tables in these schemas are skipped unless `schemas` names them (Supabase's own). */
+  readonly managedSchemas?: ReadonlySet<string>
+}
+
+/** The schemas a catalog snapshot must cover: SCHEMAS plus those the manifest qualifies with. */
+export function schemasToRead (expected: ExpectedSchema, opts: DiffOptions): string[] {
+  const out = new Set(opts.schemas)
+  for (const t of expected.tables) {
+    if (t.schema !== undefined && !(opts.managedSchemas?.has(t.schema) ?? false)) out.add(t.schema)
+  }
+  return [...out]
+}
+
+export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, opts: DiffOptions): DriftFacts {
+  const types = new Map<string, PgType>() // the same few type strings repeat across thousands of columns
+  const typeOf = (text: string): PgType => {
+    let t = types.get(text)
+    if (t === undefined) types.set(text, t = parseTypeOrName(text))
+    return t
+  }
+  const findings: Finding[] = []
+  const add = (kind: FindingKind, schema: string, table: string, column: string | undefined, message: string, shapes: { expected?: ColumnShape, actual?: ColumnShape } = {}) => {
+    const severity = opts.severity?.[kind] ?? DRIFT_SEVERITY[kind]
+    if (severity === 'ignore') return
+    findings.push({ kind, severity, table: qualified(schema, table), ...(column !== undefined ? { column } : {}), ...shapes, message })
+  }
+  const defaultSchema = opts.schemas[0] ?? 'public'
+  const inScope = new Set(opts.schemas)
+  const expectedKeys = new Set<string>()
+  let tablesCompared = 0
+  let columnsCompared = 0
+
+  for (const table of expected.tables) {
+    const schema = table.schema ?? defaultSchema
+    if (!inScope.has(schema) && (opts.managedSchemas?.has(schema) ?? false)) continue
+    const key = tableKey(schema, table.name)
+    expectedKeys.add(key)
+    tablesCompared++
+    const live = actual.tables.get(key)
+    const name = qualified(schema, table.name)
+    if (live === undefined) {
+      add('missing_table', schema, table.name, undefined, `${name} is expected but missing`)
+      continue
+    }
+    for (const [column, want] of table.columns) {
+      columnsCompared++
+      const have = live.byName.get(column)
+      if (have === undefined) {
+        add('missing_column', schema, table.name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want, typeOf) })
+        continue
+      }
+      compareColumn(`${name}.${column}`, want, have, typeOf, (kind, message, shapes) => add(kind, schema, table.name, column, message, shapes))
+    }
+    for (const have of live.columns) {
+      if (!table.columns.has(have.name)) {
+        add('extra_column', schema, table.name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
+      }
+    }
+  }
+
+  const version = opts.alembicVersionTable
+  for (const [key, live] of actual.tables) {
+    if (expectedKeys.has(key) || !inScope.has(live.schema)) continue
+    if (version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)) continue
+    add('extra_table', live.schema, live.name, undefined, `${qualified(live.schema, live.name)} exists but is not in the manifest`)
+  }
+
+  findings.sort(byTableColumnKind)
+  return { findings, tablesCompared, columnsCompared }
+}
+
+type Report = (kind: FindingKind, message: string, shapes: { expected: ColumnShape, actual: ColumnShape }) => void
+
+function compareColumn (name: string, want: ExpectedColumn, have: CatalogColumn, typeOf: (t: string) => PgType, report: Report): void {
+  const wantType = want.type !== undefined ? typeOf(want.type) : undefined
+  const haveType = typeOf(have.type)
+  if (wantType !== undefined && !typesMatch(wantType, haveType)) {
+    report('type_mismatch', `${name} has type ${have.type}, expected ${formatType(wantType)}`,
+      { expected: { type: formatType(wantType) }, actual: { type: have.type } })
+  }
+  if (want.nullable !== undefined && want.nullable !== have.nullable) {
+    report('nullability_mismatch', `${name} is ${have.nullable ? 'nullable' : 'NOT NULL'}, expected ${want.nullable ? 'nullable' : 'NOT NULL'}`,
+      { expected: { nullable: want.nullable }, actual: { nullable: have.nullable } })
+  }
+  const wantDefault = want.default
+  if (wantDefault === undefined) {
+    // `serial` promises a sequence: a nextval() default, or an identity column.
+    if (wantType?.serial === true && have.identity === undefined && (have.default === null || !isSequenceDefault(have.default))) {
+      report('default_mismatch', `${name} has ${have.default === null ? 'no default' : `default ${have.default}`}, expected a sequence (serial)`,
+        { expected: { default: 'nextval(...)' }, actual: { default: have.default } })
+    }
+    return
+  }
+  const same = wantDefault === null
+    ? have.default === null
+    : have.default !== null && defaultsMatch(wantDefault, have.default, haveType)
+  if (!same) {
+    const now = have.default === null ? 'no default' : `default ${have.default}`
+    report('default_mismatch', `${name} has ${now}, expected ${wantDefault === null ? 'no default' : wantDefault}`,
+      { expected: { default: wantDefault }, actual: { default: have.default } })
+  }
+}
+
+function expectedShape (want: ExpectedColumn, typeOf: (t: string) => PgType): ColumnShape {
+  return {
+    ...(want.type !== undefined ? { type: formatType(typeOf(want.type)) } : {}),
+    ...(want.nullable !== undefined ? { nullable: want.nullable } : {}),
+    ...(want.default !== undefined ? { default: want.default } : {})
+  }
+}
+
+function actualShape (have: CatalogColumn): ColumnShape {
+  return { type: have.type, nullable: have.nullable, default: have.default }
+}
+
+/** The manifest's types were checked when it loaded; a catalog type we cannot parse compares by its text. */
+function parseTypeOrName (text: string): PgType {
+  try {
+    return parseType(text)
+  } catch (err) {
+    if (!(err instanceof TypeSyntaxError)) throw err
+    return { name: text.trim().toLowerCase(), array: false, serial: false }
+  }
+}
+
+const KIND_ORDER = new Map(FINDING_KINDS.map((k, i) => [k, i]))
+// Code-unit order, not localeCompare: the same findings always come out in the same order.
+const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0
+function byTableColumnKind (a: Finding, b: Finding): number {
+  return cmp(a.table, b.table) || cmp(a.column ?? '', b.column ?? '') || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!)
+}

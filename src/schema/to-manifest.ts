@@ -1,0 +1,58 @@
+// A catalog snapshot as a manifest: type, nullable and default written for every column,
+// so that checking the same database against it finds nothing, and any later change is drift.
+import { Document } from 'yaml'
+import type { CatalogSnapshot } from './catalog.js'
+import { MANIFEST_VERSION } from './manifest.js'
+import { formatTableKey } from './names.js'
+
+export interface ManifestColumn { type: string, nullable: boolean, default: string | null }
+export interface ManifestObject {
+  version: number
+  alembic?: { heads: string[] }
+  tables: Record<string, { columns: Record<string, ManifestColumn> }>
+}
+
+export interface ToManifestOptions {
+  /** SCHEMAS: tables of the first are written unqualified. */
+  readonly schemas: readonly string[]
+  /** Left out of the manifest (unqualified: that name in any schema). */
+  readonly alembicVersionTable?: { readonly schema?: string, readonly table: string }
+  /** Rows of the version table, when it exists. */
+  readonly alembicHeads?: readonly string[]
+}
+
+const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0
+
+export function toManifest (snapshot: CatalogSnapshot, opts: ToManifestOptions): ManifestObject {
+  const defaultSchema = opts.schemas[0]
+  const order = new Map(opts.schemas.map((s, i) => [s, i]))
+  const version = opts.alembicVersionTable
+  const tables = [...snapshot.tables.values()]
+    .filter((t) => version === undefined || t.name !== version.table || (version.schema !== undefined && version.schema !== t.schema))
+    .sort((a, b) => ((order.get(a.schema) ?? order.size) - (order.get(b.schema) ?? order.size)) || cmp(a.schema, b.schema) || cmp(a.name, b.name))
+  const out: ManifestObject = { version: MANIFEST_VERSION, tables: {} }
+  if (opts.alembicHeads !== undefined && opts.alembicHeads.length > 0) out.alembic = { heads: [...opts.alembicHeads].sort(cmp) }
+  for (const t of tables) {
+    const columns: Record<string, ManifestColumn> = {}
+    for (const c of t.columns) columns[c.name] = { type: c.type, nullable: c.nullable, default: c.default }
+    out.tables[formatTableKey(t.schema, t.name, defaultSchema)] = { columns }
+  }
+  return out
+}
+
+/** YAML with one line per column (`id: { type: integer, nullable: false, default: null }`). */
+export function manifestYaml (manifest: ManifestObject, comment?: string): string {
+  const doc = new Document(manifest)
+  for (const [table, spec] of Object.entries(manifest.tables)) {
+    for (const column of Object.keys(spec.columns)) {
+      const node = doc.getIn(['tables', table, 'columns', column], true) as { flow?: boolean } | undefined
+      if (node !== undefined) node.flow = true
+    }
+  }
+  if (comment !== undefined) doc.commentBefore = ` ${comment}`
+  return doc.toString({ lineWidth: 0 })
+}
+
+export function manifestJson (manifest: ManifestObject): string {
+  return JSON.stringify(manifest, null, 2) + '\n'
+}
