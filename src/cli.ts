@@ -2,6 +2,7 @@
 // The CLI entry: the only place that reads process.env and maps errors to exit codes.
 import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
+import { runHeads } from './commands/heads.js'
 import { serve } from './commands/serve.js'
 import { runSnapshot, type SnapshotFormat } from './commands/snapshot.js'
 import { loadConfig, type Flags } from './config.js'
@@ -58,6 +59,15 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
       io.out(await runSnapshot(config(flags, true), flags.format))
+      throw new Exit(0)
+    })
+
+  program.command('heads').description('print the expected Alembic heads of a versions directory, one per line (no database needed)')
+    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
+    .action(async (flags: Flags) => {
+      const run = await runHeads(config(flags, false))
+      io.out(run.stdout)
+      if (run.note !== undefined) io.err(`schema-sentinel: ${run.note}\n`)
       throw new Exit(0)
     })
 

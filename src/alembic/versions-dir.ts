@@ -1,7 +1,47 @@
-// STUB (issue B replaces this): reads an Alembic versions directory statically.
+// Reads an Alembic versions directory statically (no Python): every *.py at its top level,
+// skipping the names Alembic skips (__init__*, editor lock files .#*).
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { VersionsDirError } from '../errors.js'
-import type { RevisionGraph } from './graph.js'
+import { RevisionGraph } from './graph.js'
+import { parseRevisionFile, type RevisionFile } from './parse-revision-file.js'
+
+const REVISION_FILE = /^(?!\.#|__init__).*\.py$/
 
 export async function readVersionsDir (dir: string): Promise<RevisionGraph> {
-  throw new VersionsDirError(dir, 'reading a versions directory is not implemented yet')
+  let names: string[]
+  try {
+    names = (await readdir(dir)).filter((n) => REVISION_FILE.test(n)).sort()
+  } catch (err) {
+    throw new VersionsDirError(dir, describeFsError(err, 'directory'), { cause: err })
+  }
+  const files: RevisionFile[] = []
+  for (const name of names) {
+    const path = join(dir, name)
+    let source: string
+    try {
+      if (!(await stat(path)).isFile()) continue
+      source = await readFile(path, 'utf8')
+    } catch (err) {
+      throw new VersionsDirError(path, describeFsError(err, 'file'), { cause: err })
+    }
+    const parsed = parseRevisionFile(source, path)
+    if (parsed !== undefined) files.push(parsed)
+  }
+  if (files.length === 0) {
+    const nested = await stat(join(dir, 'versions')).then((s) => s.isDirectory(), () => false)
+    const hint = nested ? ` (did you mean ${join(dir, 'versions')}?)` : ' (expected the alembic/versions directory)'
+    throw new VersionsDirError(dir, `contains no Alembic revision files${hint}`)
+  }
+  return RevisionGraph.fromRevisions(files)
+}
+
+function describeFsError (err: unknown, what: 'directory' | 'file'): string {
+  const code = (err as NodeJS.ErrnoException).code
+  switch (code) {
+    case 'ENOENT': return `no such ${what}`
+    case 'ENOTDIR': return 'is not a directory'
+    case 'EACCES': case 'EPERM': return `permission denied reading the ${what}`
+    default: return `cannot read the ${what} (${code ?? (err as Error).message})`
+  }
 }

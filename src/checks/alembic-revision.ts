@@ -1,12 +1,77 @@
-// STUB (issue B replaces this): reports nothing configured.
-import type { Check } from './check.js'
+// alembic:revision: the rows of the version table against the heads the code expects.
+// Runs inside the round's READ ONLY transaction, where any error aborts the rest, so the
+// table's existence is asked first (to_regclass never errors on a missing table).
+import { compareRevisions, type Comparison } from '../alembic/compare.js'
+import type { AlembicFacts, Status } from '../report.js'
+import type { Check, CheckOutcome } from './check.js'
+
+const TABLE_EXISTS = 'SELECT to_regclass($1) IS NOT NULL AS exists'
+const versionsQuery = (table: string): string => `SELECT version_num FROM ${table}`
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 export const alembicRevision: Check = {
   name: 'alembic:revision',
-  async run () {
-    return {
-      status: 'pass',
-      alembic: { state: 'not_checked', database: [], expected: [], tableExists: false }
+  async run ({ db, config, expectation }) {
+    const { schema, table } = config.alembicVersionTable
+    const display = schema !== undefined ? `${schema}.${table}` : table
+    const qualified = [schema, table].filter((p) => p !== undefined).map(quoteIdent).join('.')
+    const [row] = await db.query<{ exists: boolean }>(TABLE_EXISTS, [qualified])
+    const tableExists = row?.exists === true
+    const rows = tableExists ? await db.query<{ version_num: unknown }>(versionsQuery(qualified)) : []
+    const database = [...new Set(rows.map((r) => String(r.version_num)))].sort()
+
+    const heads = expectation.heads
+    if (heads === undefined) {
+      const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
+      return outcome('pass', 'pass', {
+        state: 'not_checked', database, expected: [], tableExists
+      }, `no expected revision configured (set ALEMBIC_VERSIONS_DIR or EXPECTED_REVISION); ${seen}`)
     }
+
+    const expected = [...new Set(heads.revisions)].sort()
+    const graph = expectation.graph
+    const multipleHeads = graph !== undefined ? graph.hasMultipleHeads() : expected.length > 1
+    const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists }
+    const upgrade = multipleHeads ? 'alembic upgrade heads' : 'alembic upgrade head'
+    if (!tableExists || database.length === 0) {
+      const what = tableExists ? 'is empty' : 'does not exist'
+      return outcome('fail', 'fail', { ...base, state: 'unversioned' },
+        `version table ${display} ${what} (run ${upgrade}, or alembic stamp if the schema is already there)`)
+    }
+
+    const result = compareRevisions(database, expected, graph)
+    const facts: AlembicFacts = { ...base, state: result.state, ...(result.state === 'behind' ? { pending: result.pending } : {}) }
+    if (result.state === 'current') {
+      const note = multipleHeads
+        ? 'the versions directory has several heads and no merge (alembic upgrade head would refuse; run alembic merge heads)'
+        : undefined
+      return outcome('pass', 'pass', facts, note)
+    }
+    return outcome('warn', 'fail', facts, describe(result, database, expected, upgrade))
+  }
+}
+
+function outcome (status: Status, strictStatus: Status, alembic: AlembicFacts, output: string | undefined): CheckOutcome {
+  return { status, strictStatus, alembic, ...(output !== undefined ? { output } : {}) }
+}
+
+function describe (result: Exclude<Comparison, { state: 'current' }>, database: readonly string[], expected: readonly string[], upgrade: string): string {
+  const list = (ids: readonly string[]): string => ids.join(', ')
+  switch (result.state) {
+    case 'behind':
+      return `database is behind: ${result.pending} revision${result.pending === 1 ? '' : 's'} to apply (run ${upgrade})`
+    case 'ahead':
+      return `database is ahead: revision ${result.revision} comes after the expected head ${result.head} (newer code already migrated it, as in a rolling deploy)`
+    case 'diverged':
+      return `database revision ${result.revision} is on another branch than the expected heads ${list(expected)} (neither before nor after them)`
+    case 'unknown':
+      if (result.reason === 'database_not_in_graph') {
+        return `database revision ${result.revision} is not in the versions directory (migrated by newer code, or stamped by hand)`
+      }
+      if (result.reason === 'expected_not_in_graph') {
+        return `expected revision ${result.revision} is not in the versions directory; database is at ${list(database)}`
+      }
+      return `database is at ${list(database)}, expected ${list(expected)} (no versions directory to tell behind from ahead: set ALEMBIC_VERSIONS_DIR)`
   }
 }
