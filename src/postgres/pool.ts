@@ -11,7 +11,8 @@ export const APPLICATION_NAME = 'schema-sentinel'
 export const MAX_CONNECTIONS = 2
 
 // libpq parameters that pg would misread or that we implement ourselves.
-const TLS_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslpassword', 'uselibpqcompat']
+// `ssl` too: pg would turn `ssl=true` into TLS with Node's default CAs, overriding sslmode.
+const TLS_PARAMS = ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslpassword', 'uselibpqcompat']
 
 export interface PoolSettings {
   readonly connectionString: string
@@ -22,7 +23,8 @@ export interface PoolSettings {
 export function poolSettings (config: Pick<Config, 'databaseUrl' | 'databaseSslCa'>): PoolSettings {
   if (config.databaseUrl === undefined) throw new ConfigError('DATABASE_URL', 'is required (a postgres:// URL)')
   const url = new URL(config.databaseUrl)
-  const mode = url.searchParams.get('sslmode') ?? 'prefer'
+  // libpq reads the JDBC-style `ssl=true` as sslmode=require.
+  const mode = url.searchParams.get('sslmode') ?? (url.searchParams.get('ssl') === 'true' ? 'require' : 'prefer')
   const rootcert = url.searchParams.get('sslrootcert') ?? undefined
   for (const p of TLS_PARAMS) url.searchParams.delete(p)
   const caPath = config.databaseSslCa ?? rootcert
