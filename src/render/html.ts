@@ -29,7 +29,7 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-widt
 h1{font-size:1.6rem}.status{display:inline-block;padding:.1em .6em;border-radius:.3em;font-weight:bold;color:#fff}
 .pass{background:#1a7f37}.warn{background:#9a6700}.fail{background:#cf222e}.info{background:#57606a}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
-code{font-family:ui-monospace,monospace}.muted{color:#57606a}`
+code{font-family:ui-monospace,monospace}.muted{color:#57606a}.num{white-space:nowrap}`
 
 export function renderHtml (report: Report | undefined, opts: HtmlOptions): RenderedPage {
   const status: Status = report === undefined ? 'fail' : overallStatus(report, 'health')
@@ -93,7 +93,7 @@ or enter it here: the page keeps it in a cookie for this site only.</p>
 function checksTable (checks: readonly CheckResult[]): string {
   const rows = checks.map((c) => {
     const s = checkStatus(c, 'health')
-    return `<tr data-check="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${badge(s)}</td><td>${esc(describe(c))}</td><td>${c.durationMs.toFixed(1)} ms</td></tr>`
+    return `<tr data-check="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${badge(s)}</td><td>${esc(describe(c))}</td><td class="num">${c.durationMs.toFixed(1)} ms</td></tr>`
   })
   return `<section id="checks">
 <h2>Checks</h2>
