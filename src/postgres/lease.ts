@@ -18,13 +18,15 @@ export class Lease implements Db {
   constructor (private readonly pool: pg.Pool, private readonly deadline: number) {}
 
   async query<R extends Record<string, unknown>> (sql: string, params?: readonly unknown[]): Promise<R[]> {
+    refuseEscape(sql)
     const client = await this.#connect()
     if (!this.#inTransaction) {
       const remaining = Math.max(1, Math.floor(this.deadline - Date.now()))
       await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${remaining}`)
       this.#inTransaction = true
     }
-    const result = await client.query({ text: sql, values: params as unknown[] | undefined })
+    // The extended protocol takes exactly one statement: no "COMMIT; INSERT ..." in one string.
+    const result = await client.query({ text: sql, values: (params ?? []) as unknown[], queryMode: 'extended' } as pg.QueryConfig)
     return result.rows as R[]
   }
 
@@ -62,6 +64,28 @@ export class Lease implements Db {
     })
     return this.#connecting
   }
+}
+
+/** The SQLSTATE PostgreSQL itself uses for a write in a read-only transaction. */
+export class ReadOnlyViolation extends Error {
+  override name = 'ReadOnlyViolation' as const
+  readonly code = '25006'
+  constructor (readonly statement: string) {
+    super(`refused ${statement}: checks run inside one read-only transaction`)
+  }
+}
+
+// A superuser could otherwise leave the READ ONLY transaction (COMMIT, then write with the
+// session default), turn it read-write before its first snapshot (SET TRANSACTION READ WRITE),
+// or change session settings that a transaction pooler would hand on to the app's connections.
+const TRANSACTION_CONTROL = /^(begin|start|commit|end|rollback|abort|savepoint|release|prepare|set|reset|discard)\b/i
+const SET_LOCAL = /^set\s+local\s+(?![a-z_.]*(transaction|session|characteristics))[a-z_.]+\s*(=|to\b)/i
+const LEADING_NOISE = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/|\()+/
+
+function refuseEscape (sql: string): void {
+  const statement = sql.replace(LEADING_NOISE, '')
+  const keyword = TRANSACTION_CONTROL.exec(statement)?.[1]
+  if (keyword !== undefined && !SET_LOCAL.test(statement)) throw new ReadOnlyViolation(keyword.toUpperCase())
 }
 
 function finish (client: pg.PoolClient, destroy: boolean, listener: (err: Error) => void): void {

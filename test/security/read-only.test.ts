@@ -1,0 +1,93 @@
+// With a superuser DATABASE_URL nothing the service runs can write: every statement goes
+// through a Lease, inside a READ ONLY transaction it cannot leave, one statement at a time.
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import t from 'tap'
+import { CHECKS } from '../../src/checks/index.js'
+import { loadConfig } from '../../src/config.js'
+import { loadExpectation } from '../../src/expectation.js'
+import { Lease } from '../../src/postgres/lease.js'
+import { createPool } from '../../src/postgres/pool.js'
+import { runRound } from '../../src/round.js'
+import { startPostgres } from '../helpers/postgres.js'
+
+// Every statement is logged with the application that sent it.
+const pg = await startPostgres({ settings: { log_statement: 'all', log_line_prefix: '%a:' } })
+t.teardown(() => pg.destroy())
+await pg.query('CREATE TABLE victim (id int); CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)')
+
+const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_TIMEOUT_MS: '5000' }, {}, { requireDatabase: true })
+const pool = createPool(config)
+t.teardown(() => pool.end())
+
+async function inLease<T> (fn: (lease: Lease) => Promise<T>): Promise<T> {
+  const lease = new Lease(pool, Date.now() + 5000)
+  try {
+    return await fn(lease)
+  } finally {
+    await lease.endTransaction()
+    lease.release(false)
+  }
+}
+
+const WRITES: Array<[string, string[]]> = [
+  ['INSERT', ['INSERT INTO victim VALUES (1)']],
+  ['CREATE', ['CREATE TABLE pwned (id int)']],
+  ['SET TRANSACTION READ WRITE first', ['SET TRANSACTION READ WRITE', 'INSERT INTO victim VALUES (2)']],
+  ['SET TRANSACTION READ WRITE after a query', ['SELECT 1', 'SET TRANSACTION READ WRITE']],
+  ['SET LOCAL transaction_read_only', ['SET LOCAL transaction_read_only = off', 'INSERT INTO victim VALUES (3)']],
+  ['COMMIT, then write', ['COMMIT', 'INSERT INTO victim VALUES (4)']],
+  ['commented COMMIT', ['/* hi */ -- there\n commit', 'INSERT INTO victim VALUES (5)']],
+  ['session default off, then COMMIT', ['SET default_transaction_read_only = off', 'END', 'INSERT INTO victim VALUES (6)']],
+  ['UPDATE alembic_version', ["UPDATE alembic_version SET version_num = 'x'"]],
+  ['DROP', ['DROP TABLE victim']],
+  ['nextval', ["SELECT nextval('victim_seq')"]]
+]
+
+t.test('a Lease refuses every write with SQLSTATE 25006', async (t) => {
+  await pg.query('CREATE SEQUENCE victim_seq')
+  for (const [label, statements] of WRITES) {
+    await inLease(async (lease) => {
+      for (const sql of statements.slice(0, -1)) await lease.query(sql).catch(() => undefined)
+      const last = statements.at(-1)!
+      const err = await lease.query(last).then(() => undefined, (e: { code?: string }) => e)
+      t.equal(err?.code, '25006', `${label}: "${last}" fails with read_only_sql_transaction`)
+    })
+  }
+  t.same(await pg.query('SELECT count(*)::int AS n FROM victim'), [{ n: 0 }], 'victim is still empty')
+  t.same(await pg.query("SELECT to_regclass('pwned') AS r"), [{ r: null }], 'no table was created')
+  t.same(await pg.query('SELECT last_value, is_called FROM victim_seq'), [{ last_value: '1', is_called: false }], 'the sequence did not move')
+})
+
+t.test('several statements in one string are refused', async (t) => {
+  const err = await inLease((lease) => lease.query('SELECT 1; COMMIT; INSERT INTO victim VALUES (7)').then(() => undefined, (e: { code?: string }) => e))
+  t.equal(err?.code, '42601', 'the extended protocol takes one statement')
+  t.same(await pg.query('SELECT count(*)::int AS n FROM victim'), [{ n: 0 }])
+})
+
+t.test('the session is tagged schema-sentinel and read-only', async (t) => {
+  const [row] = await inLease((lease) => lease.query<{ app: string, ro: string }>(
+    "SELECT current_setting('application_name') AS app, current_setting('transaction_read_only') AS ro"))
+  t.same(row, { app: 'schema-sentinel', ro: 'on' })
+  const seen = await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'schema-sentinel'")
+  t.ok(seen[0]!.n >= 1 && seen[0]!.n <= 2, `pg_stat_activity shows the pooled session (${seen[0]!.n})`)
+})
+
+t.test('a real round sends only read-only statements, all unnamed', async (t) => {
+  const logFile = join(dirname(pg.dataDir), 'server.log')
+  const before = readFileSync(logFile, 'utf8').length
+  const expectation = await loadExpectation(config)
+  const report = await runRound({ pool, checks: CHECKS, config, expectation, version: 'test' })
+  t.equal(report.up, true)
+  const log = readFileSync(logFile, 'utf8').slice(before)
+  const statements = log.split('\n')
+    .filter((line) => line.startsWith('schema-sentinel:'))
+    .map((line) => /LOG: {2}(statement|execute [^:]+): (.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+  t.ok(statements.length >= 3, `the log holds the service's statements (${statements.length})`)
+  const named = statements.filter((m) => m[1]!.startsWith('execute') && m[1] !== 'execute <unnamed>')
+  t.same(named.map((m) => m[1]), [], 'no named prepared statements')
+  const allowed = /^(BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = \d+|ROLLBACK|SELECT\b|WITH\b|SHOW\b|SET LOCAL\b)/is
+  const others = statements.map((m) => m[2]!).filter((sql) => !allowed.test(sql.trim()))
+  t.same(others, [], 'every statement is a read, or opens or ends a read-only transaction')
+})
