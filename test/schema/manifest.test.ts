@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { ManifestError } from '../../src/errors.js'
+import { loadManifest, parseManifest } from '../../src/schema/manifest.js'
+
+const DESIGN_EXAMPLE = `version: 1
+alembic:
+  heads: [fix_biomarkers_sequence]     # optional
+tables:
+  pdfs:                                # unqualified: the first schema in SCHEMAS
+    columns:
+      id: { type: integer, nullable: false }
+      processing_started_at: { type: timestamp, nullable: true }
+      file_id: varchar                 # shorthand for { type: varchar }
+      status: {}                       # must exist, any type
+  audit.events:                        # schema-qualified
+    columns: { id: bigint }
+`
+
+t.test('the design example, shorthands included', async (t) => {
+  const dir = t.testdir({ 'manifest.yaml': DESIGN_EXAMPLE })
+  const m = await loadManifest(join(dir, 'manifest.yaml'))
+  t.equal(m.file, join(dir, 'manifest.yaml'))
+  t.same(m.alembicHeads, ['fix_biomarkers_sequence'])
+  t.equal(m.tables.length, 2)
+  const [pdfs, events] = m.tables
+  t.same({ schema: pdfs!.schema, name: pdfs!.name }, { schema: undefined, name: 'pdfs' })
+  t.same(Object.fromEntries(pdfs!.columns), {
+    id: { type: 'integer', nullable: false },
+    processing_started_at: { type: 'timestamp', nullable: true },
+    file_id: { type: 'varchar' },
+    status: {}
+  })
+  t.same({ schema: events!.schema, name: events!.name }, { schema: 'audit', name: 'events' })
+  t.same(Object.fromEntries(events!.columns), { id: { type: 'bigint' } })
+  t.ok(Object.isFrozen(m) && Object.isFrozen(m.tables))
+})
+
+t.test('JSON, defaults (null, numbers, booleans), null columns and quoted names', async (t) => {
+  const m = parseManifest(JSON.stringify({
+    version: 1,
+    tables: {
+      '"odd.name"': { columns: { a: null } },
+      t: { columns: { n: { default: null }, z: { default: 0 }, b: { type: 'bool', default: false }, s: { default: "'x'::text" } } }
+    }
+  }), 'm.json')
+  t.same(m.tables.map((x) => [x.schema, x.name]), [[undefined, 'odd.name'], [undefined, 't']])
+  t.same(Object.fromEntries(m.tables[1]!.columns), { n: { default: null }, z: { default: '0' }, b: { type: 'bool', default: 'false' }, s: { default: "'x'::text" } })
+  t.equal(m.alembicHeads, undefined)
+})
+
+t.test('an empty tables mapping is a valid manifest', async (t) => {
+  t.same(parseManifest('version: 1\ntables: {}\n', 'm.yaml').tables, [])
+})
+
+// [name, file name, text, expected message]
+const ERRORS: Array<[string, string, string, string]> = [
+  ['malformed YAML', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns: {\n', 'm.yaml at line 5: malformed YAML: '],
+  ['duplicate YAML key', 'm.yaml', 'version: 1\ntables:\n  a: { columns: {} }\n  a: { columns: {} }\n', 'm.yaml at line 4: malformed YAML: Map keys must be unique'],
+  ['malformed JSON', 'm.json', '{\n  "version": 1,\n  "tables": {\n    "a": }\n}\n', 'm.json at line 4: malformed JSON: '],
+  ['truncated JSON', 'm.json', '{\n  "version": 1,\n', 'm.json at line 3: malformed JSON: '],
+  ['not a mapping', 'm.yaml', '- a\n- b\n', 'm.yaml: must be a mapping with "version: 1" and "tables", got a list'],
+  ['empty file', 'm.yaml', '', 'm.yaml: must be a mapping with "version: 1" and "tables", got nothing (null)'],
+  ['no version', 'm.yaml', 'tables: {}\n', 'm.yaml at line 1: missing "version" (this schema-sentinel reads version: 1)'],
+  ['wrong version', 'm.yaml', 'version: 2\ntables: {}\n', 'm.yaml at version (line 1): unsupported manifest version 2 (this schema-sentinel reads version: 1)'],
+  ['version as a string', 'm.json', '{"version": "1", "tables": {}}', 'm.json at version (line 1): unsupported manifest version "1"'],
+  ['no tables', 'm.yaml', 'version: 1\n', 'm.yaml at line 1: missing "tables"'],
+  ['nullable not a boolean', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { type: integer, nullable: yes }\n',
+    'm.yaml at tables.pdfs.columns.id.nullable (line 5): must be true or false, got "yes"'],
+  ['nullable not a boolean (JSON)', 'm.json', '{\n "version": 1,\n "tables": {\n  "pdfs": {\n   "columns": {\n    "id": {"nullable": "no"}\n   }\n  }\n }\n}',
+    'm.json at tables.pdfs.columns.id.nullable (line 6): must be true or false, got "no"'],
+  ['unknown column key', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { tpye: integer }\n',
+    'm.yaml at tables.pdfs.columns.id.tpye (line 5): unknown key "tpye" (expected type, nullable, default)'],
+  ['unknown top-level key', 'm.yaml', 'version: 1\ntable: {}\ntables: {}\n', 'm.yaml at table (line 2): unknown key "table" (expected version, alembic, tables)'],
+  ['table without columns', 'm.yaml', 'version: 1\ntables:\n  pdfs: {}\n', 'm.yaml at tables.pdfs (line 3): missing "columns"'],
+  ['column is a number', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: 5\n',
+    'm.yaml at tables.pdfs.columns.id (line 5): must be a type name, a mapping (type, nullable, default) or {}, got 5'],
+  ['type is empty', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { type: "" }\n', 'm.yaml at tables.pdfs.columns.id.type (line 5): must not be empty'],
+  ['type does not parse', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { type: "varchar(abc)" }\n',
+    'm.yaml at tables.pdfs.columns.id.type (line 5): "varchar(abc)" takes one integer modifier'],
+  ['shorthand type does not parse', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: "numeric(1"\n',
+    'm.yaml at tables.pdfs.columns.id (line 5): unbalanced parenthesis in "numeric(1"'],
+  ['bad table name', 'm.yaml', 'version: 1\ntables:\n  a.b.c:\n    columns: {}\n', 'm.yaml at tables["a.b.c"] (line 3): "a.b.c" is not a table name'],
+  ['bad head', 'm.yaml', 'version: 1\nalembic:\n  heads: ["has space"]\ntables: {}\n', 'm.yaml at alembic.heads[0] (line 3): "has space" is not a revision id'],
+  ['heads not a list', 'm.yaml', 'version: 1\nalembic:\n  heads: abc\ntables: {}\n', 'm.yaml at alembic.heads (line 3): must be a list, got "abc"']
+]
+
+for (const [name, file, text, message] of ERRORS) {
+  t.test(`error: ${name}`, async (t) => {
+    const err = t.throws(() => parseManifest(text, file), ManifestError) as ManifestError
+    t.ok(err.message.startsWith(message), `${JSON.stringify(err.message)} starts with ${JSON.stringify(message)}`)
+    t.equal(err.file, file)
+    t.notMatch(err.message, /\n/, 'one line')
+  })
+}
+
+t.test('file errors name the file', async (t) => {
+  const dir = t.testdir({ sub: {} })
+  await t.rejects(loadManifest(join(dir, 'nope.yaml')), { name: 'ManifestError', message: `${join(dir, 'nope.yaml')}: file not found` })
+  await t.rejects(loadManifest(join(dir, 'sub')), { name: 'ManifestError', message: `${join(dir, 'sub')}: is a directory, expected a manifest file` })
+  const bad = join(dir, 'bad.yml')
+  writeFileSync(bad, 'version: 1\ntables:\n  t:\n    columns:\n      c: { nullable: 1 }\n')
+  await t.rejects(loadManifest(bad), { message: `${bad} at tables.t.columns.c.nullable (line 5): must be true or false, got 1` })
+})
