@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import { ManifestError } from '../errors.js'
 import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
 import { jsonErrorLine } from './json-error.js'
@@ -43,10 +43,10 @@ export function parseManifest (text: string, file: string): ExpectedSchema {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   const where = (path: readonly Segment[], problem: string): ManifestError => {
-    const node = path.length === 0 ? doc.contents : doc.getIn(path, true) as { range?: [number, number, number] } | undefined
-    const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0]
-    const line = offset !== undefined ? ` (line ${lines.linePos(offset).line})` : ''
-    return new ManifestError(file, `${formatPath(path)}${line}`, problem)
+    const offset = offsetOf(doc, path)
+    const line = offset !== undefined ? `line ${lines.linePos(offset).line}` : ''
+    const at = path.length === 0 ? line : `${formatPath(path)}${line !== '' ? ` (${line})` : ''}`
+    return new ManifestError(file, at, problem)
   }
 
   let data: Json
@@ -175,10 +175,31 @@ function describe (value: Json): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text
 }
 
+/** Offset of the key (or item) a path ends at, so a message points at the line people look for. */
+function offsetOf (doc: Document, path: readonly Segment[]): number | undefined {
+  let node: unknown = doc.contents
+  let offset = (node as { range?: number[] } | null)?.range?.[0]
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment)
+      if (pair === undefined) return offset
+      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset
+      node = pair.value
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment]
+      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset
+    } else {
+      return offset
+    }
+  }
+  return offset
+}
+
 function syntaxError (file: string, format: 'JSON' | 'YAML', text: string, doc: Document, message: string): ManifestError {
-  const line = format === 'JSON' ? jsonErrorLine(text) : doc.errors[0]?.linePos?.[0]?.line
+  const offset = doc.errors[0]?.pos[0]
+  const line = format === 'JSON' ? jsonErrorLine(text) : offset !== undefined ? text.slice(0, offset).split('\n').length : undefined
   // Drop what the parsers add after the sentence: positions, a code excerpt, the quoted input.
   let problem = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
-  if (format === 'JSON') problem = problem.replace(/, "[^]*$/, '').replace(/ in JSON at position \d+.*$/, '')
+  if (format === 'JSON') problem = problem.replace(/, (\.\.\.)?"[^]*$/, '').replace(/ in JSON at position \d+.*$/, '')
   return new ManifestError(file, line !== undefined ? `line ${line}` : '', `malformed ${format}: ${problem}`)
 }
