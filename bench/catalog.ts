@@ -1,0 +1,143 @@
+// Part 3: the schema:drift check at 500 and 5,000 tables x 20 columns, beside its floor:
+// the one raw pg_catalog query that returns every column, run on the same database.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import type { TestPostgres } from '../dev/embedded-postgres.js'
+import { CHECKS } from '../src/checks/index.js'
+import { runSnapshot } from '../src/commands/snapshot.js'
+import { loadConfig } from '../src/config.js'
+import { loadExpectation } from '../src/expectation.js'
+import { createPool } from '../src/postgres/pool.js'
+import { runRound } from '../src/round.js'
+import { VERSION } from '../src/version.js'
+import { ANALYZE_CATALOGS_SQL, COLUMNS_PER_TABLE, createTablesSql, plantedDrifts } from './big-schema.js'
+import { fmt, infoRow, median, targetRow, type PartResult, type Row, type Section } from './table.js'
+
+/** Every live column of every table in public, with what the check needs to know; no ORDER BY. */
+const FLOOR_SQL = `
+SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`
+
+export interface CatalogDb {
+  readonly tables: number
+  readonly url: string
+  readonly manifest: string
+  readonly createMs: number
+  readonly snapshotMs: number
+}
+
+/** Creates the tables (two sessions, one per core), snapshots them as the manifest, then plants drifts. */
+export async function prepareCatalogDb (server: TestPostgres, tables: number): Promise<CatalogDb> {
+  const name = `bench_cat_${tables}`
+  const url = await server.createDatabase(name)
+  const t0 = performance.now()
+  const half = Math.floor(tables / 2)
+  await Promise.all([server.query(createTablesSql(1, half), [], name), server.query(createTablesSql(half + 1, tables), [], name)])
+  await server.query(ANALYZE_CATALOGS_SQL, [], name)
+  const createMs = performance.now() - t0
+  const config = loadConfig({ DATABASE_URL: url, CHECK_TIMEOUT_MS: '30000' }, {}, { requireDatabase: true })
+  const t1 = performance.now()
+  const json = await runSnapshot(config, 'json')
+  const snapshotMs = performance.now() - t1
+  const manifest = join(mkdtempSync(join(tmpdir(), 'sentinel-bench-')), `manifest-${tables}.json`)
+  writeFileSync(manifest, json)
+  for (const drift of plantedDrifts(tables)) await server.query(drift.sql, [], name)
+  await server.query(ANALYZE_CATALOGS_SQL, [], name)
+  return { tables, url, manifest, createMs, snapshotMs }
+}
+
+interface Measured {
+  readonly db: CatalogDb
+  readonly checkMs: number
+  readonly roundMs: number
+  readonly floorMs: number
+  readonly loadMs: number
+  readonly findings: readonly string[]
+}
+
+async function measure (db: CatalogDb, runs: number): Promise<Measured> {
+  // A generous deadline: this part measures the time, part 4 runs with the defaults.
+  const config = loadConfig({ DATABASE_URL: db.url, EXPECTED_SCHEMA: db.manifest, CHECK_TIMEOUT_MS: '30000' }, {}, { requireDatabase: true })
+  const t0 = performance.now()
+  const expectation = await loadExpectation(config)
+  const loadMs = performance.now() - t0
+  const pool = createPool(config)
+  const floor = new pg.Client({ connectionString: db.url })
+  await floor.connect()
+  try {
+    const round = async () => {
+      const t = performance.now()
+      const report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+      const ms = performance.now() - t
+      const drift = report.checks.find((c) => c.name === 'schema:drift')
+      if (drift === undefined || drift.errored) throw new Error(`schema:drift did not run on ${db.tables} tables: ${drift?.output ?? 'absent'}`)
+      return { ms, checkMs: drift.durationMs, findings: (drift.drift?.findings ?? []).map((f) => f.kind) }
+    }
+    const floorQuery = async () => {
+      const t = performance.now()
+      const { rowCount } = await floor.query(FLOOR_SQL, [['public']])
+      // The planted drifts move the count by a few columns; anything more means a broken floor.
+      if (Math.abs((rowCount ?? 0) - db.tables * COLUMNS_PER_TABLE) > 50) throw new Error(`floor query returned ${rowCount} columns`)
+      return performance.now() - t
+    }
+    await round() // warm: connection, backend catalog caches, JIT
+    await floorQuery()
+    const rounds: Array<Awaited<ReturnType<typeof round>>> = []
+    const floors: number[] = []
+    for (let i = 0; i < runs; i++) { // interleaved, so a busy moment hits both
+      floors.push(await floorQuery())
+      rounds.push(await round())
+    }
+    return {
+      db,
+      checkMs: median(rounds.map((r) => r.checkMs)),
+      roundMs: median(rounds.map((r) => r.ms)),
+      floorMs: median(floors),
+      loadMs,
+      findings: rounds[0]!.findings
+    }
+  } finally {
+    await floor.end()
+    await pool.end()
+  }
+}
+
+export async function benchCatalog (small: CatalogDb, large: CatalogDb, runs = 5): Promise<PartResult> {
+  const s = await measure(small, runs)
+  const l = await measure(large, runs)
+  const perTable = (m: Measured, ms: number) => ms / m.db.tables
+  const growth = perTable(l, l.checkMs) / perTable(s, s.checkMs)
+  const floorGrowth = perTable(l, l.floorMs) / perTable(s, s.floorMs)
+  const vsFloor = l.checkMs / l.floorMs
+  const planted = plantedDrifts(large.tables).map((d) => d.kind).sort()
+  const found = [...l.findings].sort()
+  const sameFindings = JSON.stringify(planted) === JSON.stringify(found)
+  const L = fmt.int(l.db.tables)
+  const rows: Row[] = [
+    targetRow(`Drift check (snapshot + diff), ${L} tables x 20 columns`, `${fmt.ms(l.checkMs)} (whole round ${fmt.ms(l.roundMs)})`, '<= 1000 ms', l.checkMs / 1000, l.checkMs <= 1000),
+    targetRow(`Drift check vs raw pg_catalog query, ${L} tables`, `${fmt.x(vsFloor)} (${fmt.ms(l.checkMs)} vs ${fmt.ms(l.floorMs)})`, '<= 2x', vsFloor / 2, vsFloor <= 2),
+    targetRow(`Drift check time per table, ${L} vs ${fmt.int(s.db.tables)} tables`, `${fmt.x(growth)} (${(perTable(l, l.checkMs) * 1000).toFixed(0)} vs ${(perTable(s, s.checkMs) * 1000).toFixed(0)} us/table; floor ${fmt.x(floorGrowth)})`, '<= 1.5x (about linear)', growth / 1.5, growth <= 1.5),
+    targetRow(`Planted drifts found, ${L} tables`, `${found.length} of ${planted.length}${sameFindings ? '' : `: ${found.join(', ')}`}`, 'each planted drift, nothing else', sameFindings ? 1 : 0, sameFindings)
+  ]
+  const section: Section = {
+    title: 'Catalog scale: schema:drift against a manifest of the whole database',
+    headers: ['tables x 20 columns', 'drift check', 'whole round', 'raw query (floor)', 'check / floor', 'check per table', 'manifest load', 'snapshot', 'create tables'],
+    rows: [s, l].map((m) => [
+      fmt.int(m.db.tables), fmt.ms(m.checkMs), fmt.ms(m.roundMs), fmt.ms(m.floorMs), fmt.x(m.checkMs / m.floorMs),
+      `${(perTable(m, m.checkMs) * 1000).toFixed(0)} us`, fmt.ms(m.loadMs), fmt.ms(m.db.snapshotMs), fmt.ms(m.db.createMs)
+    ]),
+    notes: [
+      `Median of ${runs} rounds after a warm-up round, interleaved with ${runs} runs of the floor query on a second connection. "drift check" is schema:drift's own duration in the Report (BEGIN, catalog queries, diff); "whole round" adds connectivity, alembic:revision and the rollbacks.`,
+      'Each table: bigserial primary key, NOT NULL columns, defaults, varchar(n)/numeric(p,s), jsonb, arrays (so also a sequence, two indexes and a TOAST table each). Manifest: `snapshot` of the database, then one drift of each kind planted (dropped table and column, changed type, nullability and default, extra column and table).',
+      'Floor: one query joining pg_attribute, pg_class, pg_namespace and pg_attrdef with format_type and pg_get_expr, rows parsed by node-postgres, no ORDER BY.'
+    ]
+  }
+  return { rows: [...rows, infoRow(`Drift check, ${fmt.int(s.db.tables)} tables`, `${fmt.ms(s.checkMs)} (floor ${fmt.ms(s.floorMs)})`, fmt.x(s.checkMs / s.floorMs))], sections: [section] }
+}
