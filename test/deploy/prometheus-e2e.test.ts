@@ -12,8 +12,11 @@ import { PROMETHEUS, startPrometheus } from '../helpers/prometheus.js'
 import { startTestService } from '../helpers/service.js'
 import { missingTool } from '../helpers/system-tool.js'
 
-const RULES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy', 'prometheus', 'alerts.yml')
+const DEPLOY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy')
+const RULES = join(DEPLOY, 'prometheus', 'alerts.yml')
+const DASHBOARD = join(DEPLOY, 'grafana', 'dashboard.json')
 const TOKEN = 'prometheus-e2e-token-6b1d'
+const REVISION = 'a1b2c3d4e5f6'
 
 interface Sample { metric: Record<string, string>, value: [number, string] }
 interface Alert { labels: Record<string, string>, annotations: Record<string, string>, state: string }
@@ -35,7 +38,8 @@ const skip = missingTool(PROMETHEUS, 'prometheus')
 t.test('Prometheus scrapes with the token and the missing-column alert fires', { skip }, async (t) => {
   const pg = await startPostgres()
   t.teardown(() => pg.destroy())
-  await pg.query('CREATE TABLE pdfs (id integer PRIMARY KEY)')
+  await pg.query(`CREATE TABLE pdfs (id integer PRIMARY KEY);
+    CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('${REVISION}')`)
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-prom-e2e-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const manifest = join(dir, 'expected.yaml')
@@ -88,4 +92,24 @@ t.test('Prometheus scrapes with the token and the missing-column alert fires', {
   const { activeTargets } = await prom.api<{ activeTargets: Target[] }>('targets')
   t.equal(activeTargets.find((x) => x.labels.job === 'schema-sentinel')?.health, 'up', 'the right token scrapes fine')
   t.notMatch(svc.logs(), TOKEN)
+
+  // The Grafana dashboard's queries run against the same Prometheus.
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Array<{ title: string, targets?: Array<{ expr: string }> }> }
+  for (const panel of dashboard.panels) {
+    for (const { expr } of panel.targets ?? []) {
+      const query = expr.replace(/\$__rate_interval/g, '1m').replace(/\$instance/g, '.*')
+      // increase() needs two scrapes in its range; the others have data from the first.
+      const result = await eventually(`data for panel "${panel.title}"`, async () => {
+        const data = await prom.api<{ result: Sample[] }>(`query?query=${encodeURIComponent(query)}`)
+        return data.result.length > 0 ? data.result : undefined
+      }, 10_000)
+      t.ok(result.length > 0, `dashboard panel "${panel.title}" has data`)
+    }
+  }
+  const revisions = await prom.api<{ result: Sample[] }>(`query?query=${encodeURIComponent('schema_sentinel_alembic_revision_info')}`)
+  t.match(revisions.result, [{ metric: { source: 'database', revision: REVISION } }], 'the stamped revision is a label')
+  const statusPanel = dashboard.panels.find((p) => p.title === 'Status per check')!
+  const statuses = await prom.api<{ result: Sample[] }>(`query?query=${encodeURIComponent(statusPanel.targets![0]!.expr.replace(/\$instance/g, '.*'))}`)
+  t.same(Object.fromEntries(statuses.result.map((r) => [r.metric.check, r.value[1]])),
+    { 'postgres:connectivity': '0', 'alembic:revision': '0', 'schema:drift': '2' }, 'status per check: 0 pass, 2 fail')
 })
