@@ -1,0 +1,75 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { parseManifest } from '../../src/schema/manifest.js'
+import { runCli } from '../helpers/cli.js'
+import { startPostgres } from '../helpers/postgres.js'
+import { EXPORTER, exportModels, missingSqlalchemy, modelsDdl, runPython } from '../helpers/python.js'
+
+const skip = missingSqlalchemy()
+if (skip !== false) {
+  t.skip(`model exporter: ${skip}`)
+} else {
+  const server = await startPostgres()
+  t.teardown(() => server.destroy())
+
+  t.test('exports types for PostgreSQL, nullability, server defaults and qualified tables', async (t) => {
+    const manifest = JSON.parse(await exportModels('typed_models:Base'))
+    t.equal(manifest.version, 1)
+    t.notOk('alembic' in manifest)
+    t.same(Object.keys(manifest.tables), ['everything', 'audit.events'])
+    const col = manifest.tables.everything.columns
+    t.same(col.id, { type: 'INTEGER', nullable: false }, 'an autoincrement key says nothing about its default')
+    t.same(col.big, { type: 'BIGINT', nullable: false }, 'Identity() is not a default')
+    t.same(col.file_id, { type: 'VARCHAR(36)', nullable: false })
+    t.same(col.name, { type: 'VARCHAR', nullable: false })
+    t.same(col.score, { type: 'FLOAT', nullable: true })
+    t.same(col.doc, { type: 'JSON', nullable: false, default: "'[]'" })
+    t.same(col.status, { type: 'VARCHAR(20)', nullable: false, default: "'active'" }, 'server default wins over the client one')
+    t.same(col.checked, { type: 'BOOLEAN', nullable: true }, 'a client-side default= is not a database default')
+    t.same(col.counter, { type: 'INTEGER', nullable: true })
+    t.same(col.created_at, { type: 'TIMESTAMP WITH TIME ZONE', nullable: false, default: 'now()' })
+    t.same(col.mood, { type: 'mood', nullable: true, default: "'happy'" })
+    t.same(col.tags, { type: 'VARCHAR(20)[]', nullable: true, default: "'{}'" })
+    t.same(col.lower_name, { type: 'VARCHAR', nullable: true }, 'a Computed() expression is not a default')
+    t.same(manifest.tables['audit.events'].columns.at, { type: 'TIMESTAMP WITH TIME ZONE', nullable: false, default: 'CURRENT_TIMESTAMP' })
+    t.ok(parseManifest(JSON.stringify(manifest), 'export.json'), 'the loader accepts it')
+  })
+
+  t.test('the models compare clean with the database they create: no finding of any kind', async (t) => {
+    const url = await server.createDatabase()
+    await server.query('CREATE SCHEMA audit;\n' + await modelsDdl('typed_models:Base'), [], new URL(url).pathname.slice(1))
+    const dir = t.testdir({ 'expected.json': await exportModels('typed_models:Base') })
+    const res = await runCli(['check', '--format', 'json', '--expected', join(dir, 'expected.json')], { DATABASE_URL: url })
+    const drift = JSON.parse(res.stdout).checks['schema:drift'][0]
+    t.same(drift.findings, [])
+    t.equal(drift.status, 'pass')
+    t.equal(res.code, 0)
+  })
+
+  t.test('a MetaData object, a nested attribute and --alembic-heads', async (t) => {
+    const viaMetadata = JSON.parse(await exportModels('typed_models:Base.metadata', ['--alembic-heads', 'a1b2c3, d4e5f6']))
+    t.same(viaMetadata.alembic, { heads: ['a1b2c3', 'd4e5f6'] })
+    t.same(Object.keys(viaMetadata.tables), ['everything', 'audit.events'])
+  })
+
+  t.test('one line per column keeps exports diffable', async (t) => {
+    const text = await exportModels('incident_models:Base')
+    t.match(text, /^ {8}"processing_started_at": \{"type": "TIMESTAMP WITHOUT TIME ZONE", "nullable": true\},?$/m)
+  })
+
+  t.test('bad targets exit 2 with one line', async (t) => {
+    const cases: Array<[string, RegExp]> = [
+      ['typed_models', /is not module:attribute/],
+      ['no_such_module:Base', /cannot import no_such_module: ModuleNotFoundError/],
+      ['typed_models:Nope', /typed_models has no attribute Nope/],
+      ['typed_models:Mood', /is neither a declarative Base nor a MetaData object/]
+    ]
+    for (const [target, message] of cases) {
+      const res = await runPython([EXPORTER, target])
+      t.equal(res.code, 2, target)
+      t.match(res.stderr, message)
+      t.match(res.stderr, /^export_models: [^\n]+\n$/, 'one line, no traceback')
+      t.equal(res.stdout, '')
+    }
+  })
+}
