@@ -38,11 +38,12 @@ export function logicalLines (source: string): LogicalLine[] {
   let tokens: Token[] = []
   let start = { line: 1, indent: 0 }
   let line = 1
-  let lineStart = 0
   let depth = 0
-  let i = 0
+  let i = source.charCodeAt(0) === 0xFEFF ? 1 : 0 // a UTF-8 BOM
+  let lineStart = i
   const push = (token: Token, at: number): void => {
-    if (tokens.length === 0) start = { line, indent: at - lineStart }
+    // A form feed at the start of a line does not indent it (Python's tokenizer resets the column).
+    if (tokens.length === 0) start = { line, indent: source.slice(lineStart, at).replace(/\f/g, '').length }
     tokens.push(token)
   }
   while (i < source.length) {

@@ -82,6 +82,7 @@ const OK: Array<[name: string, source: string, expected: Parsed | undefined]> = 
   ['CRLF line endings', "\"\"\"doc\r\nRevision ID: decoy\r\n\"\"\"\r\nrevision = 'x1'\r\ndown_revision = (\r\n  'x0',\r\n)\r\n", { revision: 'x1', down: ['x0'] }],
   ['a module-level string mentioning revision', "'''revision = \"decoy\"'''\nrevision = 'x1'\ndown_revision = None\n", { revision: 'x1' }],
   ['comparison is not assignment', "revision = 'x1'\ndown_revision = None\nrevision == 'x2'\nrevision >= 'x0'\n", { revision: 'x1' }],
+  ['UTF-8 BOM and form feed', "\uFEFFrevision = 'x1'\n\fdown_revision = None\n", { revision: 'x1' }],
   ['empty __init__.py', '', undefined],
   ['annotation without a value binds nothing', 'revision: str\ndown_revision: str\n', undefined],
   ['a helper module without revision', "down_revision = None\nHELPER = 'x'\n", undefined],
