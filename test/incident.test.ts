@@ -60,6 +60,6 @@ if (skip !== false) {
 
     const check = await runCli(['check'], env)
     t.equal(check.code, 0, check.stdout)
-    t.match(check.stdout, /schema:drift\s+0 findings \(2 tables, 19 columns compared\)/)
+    t.match(check.stdout, /schema:drift\s+0 findings \(2 tables, 14 columns compared\)/)
   })
 }
