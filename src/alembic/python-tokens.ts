@@ -28,6 +28,7 @@ export class TokenError extends Error {
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy
 const NUMBER = /(?:\d|\.\d)[\w.]*/uy
 const OPERATOR = /\*\*=|\/\/=|>>=|<<=|\.\.\.|->|:=|==|!=|<=|>=|[-+*/%&|^@]=|\*\*|\/\/|<<|>>|[()[\]{}:;,.=<>+\-*/%&|^~@!]/y
+const STRING_STOP = /[\\\r\n'"]/g
 const STRING_PREFIX = /^(?:[rubf]|br|rb|fr|rf)$/i
 const OPENERS = new Set(['(', '[', '{'])
 const CLOSERS = new Set([')', ']', '}'])
@@ -104,7 +105,12 @@ export function logicalLines (source: string): LogicalLine[] {
     let j = q + quote.length
     let raw = ''
     for (;;) {
-      if (j >= source.length) throw new TokenError(startLine, 'unterminated string')
+      // Jump to the next character that can end, escape or break the string.
+      STRING_STOP.lastIndex = j
+      const stop = STRING_STOP.exec(source)
+      if (stop === null) throw new TokenError(startLine, 'unterminated string')
+      raw += source.slice(j, stop.index)
+      j = stop.index
       const ch = source[j]!
       if (source.startsWith(quote, j)) break
       if (ch === '\\' && j + 1 < source.length) {

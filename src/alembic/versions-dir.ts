@@ -7,6 +7,7 @@ import { RevisionGraph } from './graph.js'
 import { parseRevisionFile, type RevisionFile } from './parse-revision-file.js'
 
 const REVISION_FILE = /^(?!\.#|__init__).*\.py$/
+const READ_AT_ONCE = 32
 
 export async function readVersionsDir (dir: string): Promise<RevisionGraph> {
   let names: string[]
@@ -16,17 +17,13 @@ export async function readVersionsDir (dir: string): Promise<RevisionGraph> {
     throw new VersionsDirError(dir, describeFsError(err, 'directory'), { cause: err })
   }
   const files: RevisionFile[] = []
-  for (const name of names) {
-    const path = join(dir, name)
-    let source: string
-    try {
-      if (!(await stat(path)).isFile()) continue
-      source = await readFile(path, 'utf8')
-    } catch (err) {
-      throw new VersionsDirError(path, describeFsError(err, 'file'), { cause: err })
+  // A few files at a time: concurrent enough for hundreds of revisions, far below any fd limit.
+  for (let i = 0; i < names.length; i += READ_AT_ONCE) {
+    const batch = await Promise.allSettled(names.slice(i, i + READ_AT_ONCE).map((name) => readRevision(join(dir, name))))
+    for (const result of batch) {
+      if (result.status === 'rejected') throw result.reason // the first broken file by name, not by timing
+      if (result.value !== undefined) files.push(result.value)
     }
-    const parsed = parseRevisionFile(source, path)
-    if (parsed !== undefined) files.push(parsed)
   }
   if (files.length === 0) {
     const nested = await stat(join(dir, 'versions')).then((s) => s.isDirectory(), () => false)
@@ -34,6 +31,17 @@ export async function readVersionsDir (dir: string): Promise<RevisionGraph> {
     throw new VersionsDirError(dir, `contains no Alembic revision files${hint}`)
   }
   return RevisionGraph.fromRevisions(files)
+}
+
+async function readRevision (path: string): Promise<RevisionFile | undefined> {
+  let source: string
+  try {
+    if (!(await stat(path)).isFile()) return undefined
+    source = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new VersionsDirError(path, describeFsError(err, 'file'), { cause: err })
+  }
+  return parseRevisionFile(source, path)
 }
 
 function describeFsError (err: unknown, what: 'directory' | 'file'): string {
