@@ -96,6 +96,8 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
   })
 }
 
+// 57014 statement_timeout, 55P03 lock_timeout: both mean the round's deadline was reached.
 function isStatementTimeout (err: unknown): boolean {
-  return (err as { code?: unknown }).code === '57014'
+  const code = (err as { code?: unknown }).code
+  return code === '57014' || code === '55P03'
 }

@@ -22,7 +22,10 @@ export class Lease implements Db {
     const client = await this.#connect()
     if (!this.#inTransaction) {
       const remaining = Math.max(1, Math.floor(this.deadline - Date.now()))
-      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${remaining}`)
+      // A lock wait (a migration's ALTER TABLE, a LOCK on alembic_version) gives up a little
+      // before the deadline, so the failure says "lock timeout" instead of a bare timeout.
+      const lockWait = Math.max(1, remaining - Math.min(250, Math.floor(remaining / 5)))
+      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${remaining}; SET LOCAL lock_timeout = ${lockWait}`)
       this.#inTransaction = true
     }
     // The extended protocol takes exactly one statement: no "COMMIT; INSERT ..." in one string.
