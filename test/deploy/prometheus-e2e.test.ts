@@ -44,7 +44,8 @@ t.test('Prometheus scrapes with the token and the missing-column alert fires', {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const manifest = join(dir, 'expected.yaml')
   writeFileSync(manifest, 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: integer\n      processing_started_at: timestamp\n')
-  const svc = await startTestService(t, { DATABASE_URL: pg.url(), EXPECTED_SCHEMA: manifest, METRICS_TOKEN: TOKEN })
+  // A generous deadline: with `for: 0s`, one timed-out round on a busy machine would fire other alerts.
+  const svc = await startTestService(t, { DATABASE_URL: pg.url(), EXPECTED_SCHEMA: manifest, METRICS_TOKEN: TOKEN, CHECK_TIMEOUT_MS: '5000' })
   const target = new URL(svc.url).host
 
   const rulesText = readFileSync(RULES, 'utf8')

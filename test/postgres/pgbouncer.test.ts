@@ -67,7 +67,7 @@ t.test('check through transaction pooling: every check runs and reports', async 
 t.test('serve through transaction pooling: rounds keep passing once the column exists', async (t) => {
   await pg.query('ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', [], 'app')
   t.teardown(() => pg.query('ALTER TABLE pdfs DROP COLUMN processing_started_at', [], 'app'))
-  const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, CHECK_INTERVAL_MS: '100' })
+  const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, CHECK_INTERVAL_MS: '100', CHECK_TIMEOUT_MS: '5000' })
   const { body } = await svc.waitFor('/health/schema', (r) => r.status === 200)
   const json = JSON.parse(body) as Body
   t.equal(json.status, 'pass')

@@ -18,8 +18,9 @@ const pg = await startPostgres()
 t.teardown(() => pg.destroy())
 
 t.test('token rules over HTTP', async (t) => {
-  const svc = await startTestService(t, { DATABASE_URL: pg.url(), HEALTH_TOKEN: TOKEN })
-  await svc.waitFor('/health/ready', (r) => r.status === 200)
+  // A generous deadline: on a busy machine a timed-out round would turn the page FAIL.
+  const svc = await startTestService(t, { DATABASE_URL: pg.url(), HEALTH_TOKEN: TOKEN, CHECK_TIMEOUT_MS: '5000' })
+  await svc.waitFor('/health', (r) => r.status === 200)
 
   const anonymous = await svc.get('/')
   const anonymousBody = await anonymous.text()
@@ -94,8 +95,8 @@ t.test('in Chromium: a planted missing column, with and without JavaScript', { s
     '      processing_started_at: { type: timestamp, nullable: true }',
     ''
   ].join('\n'))
-  const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, HEALTH_TOKEN: TOKEN })
-  await svc.waitFor('/health/ready', (r) => r.status === 200)
+  const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, HEALTH_TOKEN: TOKEN, CHECK_TIMEOUT_MS: '5000' })
+  await svc.waitFor('/health', (_r, b) => b.includes('processing_started_at'), 10_000, { headers: { authorization: `Bearer ${TOKEN}` } })
   const browser = await launchChromium(t)
 
   const page = await (await browser.newContext()).newPage()
