@@ -1,6 +1,6 @@
 // A catalog snapshot as a manifest: type, nullable and default written for every column,
 // so that checking the same database against it finds nothing, and any later change is drift.
-import { Document } from 'yaml'
+import { Document, isMap } from 'yaml'
 import type { CatalogSnapshot } from './catalog.js'
 import { MANIFEST_VERSION } from './manifest.js'
 import { formatTableKey } from './names.js'
@@ -43,10 +43,13 @@ export function toManifest (snapshot: CatalogSnapshot, opts: ToManifestOptions):
 /** YAML with one line per column (`id: { type: integer, nullable: false, default: null }`). */
 export function manifestYaml (manifest: ManifestObject, comment?: string): string {
   const doc = new Document(manifest)
-  for (const [table, spec] of Object.entries(manifest.tables)) {
-    for (const column of Object.keys(spec.columns)) {
-      const node = doc.getIn(['tables', table, 'columns', column], true) as { flow?: boolean } | undefined
-      if (node !== undefined) node.flow = true
+  // One walk over the nodes: doc.getIn() per column scans the tables map each time (quadratic,
+  // 5 s of a 5,000-table snapshot).
+  const tables = doc.get('tables', true)
+  for (const table of isMap(tables) ? tables.items : []) {
+    const columns = isMap(table.value) ? table.value.get('columns', true) : undefined
+    for (const column of isMap(columns) ? columns.items : []) {
+      if (isMap(column.value)) column.value.flow = true
     }
   }
   if (comment !== undefined) doc.commentBefore = ` ${comment}`
