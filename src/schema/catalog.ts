@@ -10,20 +10,23 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])`
 
-/** Live columns of those tables, in table order; a generated column's expression is not a default. */
+/**
+ * Live columns of those tables. The default is looked up only where atthasdef (an index probe),
+ * not joined (a hash join that spills at 100,000 columns), and rows are not sorted here:
+ * readCatalog puts each table's columns in attnum order.
+ */
 export const COLUMNS_SQL = `
-SELECT a.attrelid AS oid, a.attname AS name,
+SELECT a.attrelid AS oid, a.attnum, a.attname AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null,
-       pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr,
+       CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d
+                                   WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END AS expr,
        a.attidentity AS identity, a.attgenerated AS generated
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
-  AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attrelid, a.attnum`
+  AND a.attnum > 0 AND NOT a.attisdropped`
 
 /** Supabase manages these; they are compared only when SCHEMAS names them. */
 export const SUPABASE_SCHEMAS: ReadonlySet<string> = new Set([
@@ -63,7 +66,7 @@ export function tableKey (schema: string, name: string): string {
 
 interface TableRow extends Record<string, unknown> { oid: number | string, schema: string, name: string }
 interface ColumnRow extends Record<string, unknown> {
-  oid: number | string, name: string, type: string, not_null: boolean, expr: string | null, identity: string, generated: string
+  oid: number | string, attnum: number, name: string, type: string, not_null: boolean, expr: string | null, identity: string, generated: string
 }
 
 const IDENTITY: Record<string, CatalogColumn['identity']> = { a: 'always', d: 'by default' }
@@ -72,24 +75,21 @@ export async function readCatalog (db: Db, schemas: readonly string[]): Promise<
   const list = [...new Set(schemas)]
   const tableRows = await db.query<TableRow>(TABLES_SQL, [list])
   const columnRows = await db.query<ColumnRow>(COLUMNS_SQL, [list])
-  const columnsByOid = new Map<string, CatalogColumn[]>()
+  const columnsByOid = new Map<string, Array<{ attnum: number, column: CatalogColumn }>>()
   for (const r of columnRows) {
     const oid = String(r.oid)
     let cols = columnsByOid.get(oid)
     if (cols === undefined) columnsByOid.set(oid, cols = [])
     const generated = r.generated !== '' && r.expr !== null
-    cols.push({
-      name: r.name,
-      type: r.type,
-      nullable: !r.not_null,
-      default: generated ? null : r.expr,
-      ...(IDENTITY[r.identity] !== undefined ? { identity: IDENTITY[r.identity] } : {}),
-      ...(generated ? { generated: r.expr! } : {})
-    })
+    const column: { -readonly [K in keyof CatalogColumn]: CatalogColumn[K] } = { name: r.name, type: r.type, nullable: !r.not_null, default: generated ? null : r.expr }
+    const identity = IDENTITY[r.identity]
+    if (identity !== undefined) column.identity = identity
+    if (generated) column.generated = r.expr!
+    cols.push({ attnum: r.attnum, column })
   }
   const tables = new Map<string, CatalogTable>()
   for (const r of tableRows) {
-    const columns = columnsByOid.get(String(r.oid)) ?? []
+    const columns = (columnsByOid.get(String(r.oid)) ?? []).sort((a, b) => a.attnum - b.attnum).map((c) => c.column)
     tables.set(tableKey(r.schema, r.name), {
       schema: r.schema,
       name: r.name,

@@ -85,8 +85,23 @@ function wrapped (tokens: readonly Token[]): boolean {
   return true
 }
 
+// Thousands of columns share a handful of defaults (`now()`, `false`, `'[]'::json`), round after round.
+const CACHE_LIMIT = 50_000
+const cache = new Map<string, string>()
+
 /** The comparable form of a default expression: no casts, no redundant parentheses or spaces, keywords lowercased. */
 export function canonicalDefault (expr: string, type?: PgType): string {
+  const boolean = type?.name === 'boolean' && !type.array
+  const key = boolean ? `b${expr}` : `-${expr}`
+  let out = cache.get(key)
+  if (out === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(key, out = canonical(expr, boolean))
+  }
+  return out
+}
+
+function canonical (expr: string, boolean: boolean): string {
   const lexed = lex(expr.trim())
   let tokens: Token[] = []
   for (let i = 0; i < lexed.length; i++) {
@@ -111,7 +126,7 @@ export function canonicalDefault (expr: string, type?: PgType): string {
     // A quoted constant and a bare one are the same default: `'0'` = `0`, `'f'` = `false` for booleans.
     const value = only.kind === 'literal' && only.text.startsWith("'") ? only.text.slice(1, -1).replace(/''/g, "'") : only.text
     if (NUMBER.test(value)) return value
-    if (type?.name === 'boolean' && !type.array) {
+    if (boolean) {
       if (TRUE_WORDS.has(value.toLowerCase())) return 'true'
       if (FALSE_WORDS.has(value.toLowerCase())) return 'false'
     }

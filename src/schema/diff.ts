@@ -36,12 +36,7 @@ export function schemasToRead (expected: ExpectedSchema, opts: DiffOptions): str
 }
 
 export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, opts: DiffOptions): DriftFacts {
-  const types = new Map<string, PgType>() // the same few type strings repeat across thousands of columns
-  const typeOf = (text: string): PgType => {
-    let t = types.get(text)
-    if (t === undefined) types.set(text, t = parseTypeOrName(text))
-    return t
-  }
+  const typeOf = cachedType
   const findings: Finding[] = []
   const add = (kind: FindingKind, schema: string, table: string, column: string | undefined, message: string, shapes: { expected?: ColumnShape, actual?: ColumnShape } = {}) => {
     const severity = opts.severity?.[kind] ?? DRIFT_SEVERITY[kind]
@@ -135,6 +130,18 @@ function expectedShape (want: ExpectedColumn, typeOf: (t: string) => PgType): Co
 
 function actualShape (have: CatalogColumn): ColumnShape {
   return { type: have.type, nullable: have.nullable, default: have.default }
+}
+
+// The same few type strings repeat across thousands of columns and every round.
+const TYPE_CACHE_LIMIT = 10_000
+const typeCache = new Map<string, PgType>()
+function cachedType (text: string): PgType {
+  let t = typeCache.get(text)
+  if (t === undefined) {
+    if (typeCache.size >= TYPE_CACHE_LIMIT) typeCache.clear()
+    typeCache.set(text, t = parseTypeOrName(text))
+  }
+  return t
 }
 
 /** The manifest's types were checked when it loaded; a catalog type we cannot parse compares by its text. */
