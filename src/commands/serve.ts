@@ -12,12 +12,19 @@ import { buildApp } from '../server.js'
 import { VERSION } from '../version.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
+/** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
+export const SHUTDOWN_DRAIN_MS = 1000
+
+export interface CloseOptions {
+  /** Keep answering, readiness 503, this long before closing (default 0). */
+  readonly drainMs?: number
+}
 
 export interface RunningService {
   readonly url: string
   readonly logger: Logger
   /** Readiness turns 503, in-flight requests finish, then server and pool close. */
-  close (): Promise<void>
+  close (opts?: CloseOptions): Promise<void>
 }
 
 export async function startService (config: Config, logger: Logger = createLogger(config.logLevel, secretsOf(config))): Promise<RunningService> {
@@ -48,11 +55,17 @@ export async function startService (config: Config, logger: Logger = createLogge
   return {
     url,
     logger,
-    close () {
+    close (opts = {}) {
       closing ??= (async () => {
         shuttingDown = true
-        await monitor.stop()
+        // No new rounds from here; the running one ends within its deadline while we drain.
+        const stopped = monitor.stop()
+        // Without a drain, app.close() at once drops idle keep-alive connections and refuses
+        // new ones: a readiness probe would never see the 503 that tells it we are leaving.
+        const drainMs = opts.drainMs ?? 0
+        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs))
         await app.close()
+        await stopped
         await pool.end()
       })()
       return closing
@@ -71,7 +84,7 @@ export async function serve (config: Config): Promise<number> {
         resolve(1)
       }, SHUTDOWN_GRACE_MS)
       force.unref()
-      service.close().then(() => {
+      service.close({ drainMs: SHUTDOWN_DRAIN_MS }).then(() => {
         clearTimeout(force)
         service.logger.info('stopped')
         resolve(0)
