@@ -56,7 +56,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     })
 
   withDatabaseFlags(program.command('snapshot').description('print a manifest of the live database (every column\'s type, nullable and default) to stdout'))
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('yaml'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
       io.out(await runSnapshot(config(flags, true), flags.format))
       throw new Exit(0)

@@ -56,6 +56,12 @@ export function manifestYaml (manifest: ManifestObject, comment?: string): strin
   return doc.toString({ lineWidth: 0 })
 }
 
+/** JSON with one line per column, so a diff of two snapshots reads column by column. */
 export function manifestJson (manifest: ManifestObject): string {
-  return JSON.stringify(manifest, null, 2) + '\n'
+  const head = Object.entries(manifest).filter(([k]) => k !== 'tables').map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join('')
+  const tables = Object.entries(manifest.tables).map(([key, table]) => {
+    const columns = Object.entries(table.columns).map(([name, spec]) => `        ${JSON.stringify(name)}: ${JSON.stringify(spec)}`).join(',\n')
+    return `    ${JSON.stringify(key)}: {\n      "columns": {${columns === '' ? '}' : `\n${columns}\n      }`}\n    }`
+  })
+  return `{\n${head}  "tables": {${tables.length === 0 ? '}' : `\n${tables.join(',\n')}\n  }`}\n}\n`
 }

@@ -13,8 +13,8 @@ await server.query(ALL_TYPES + `
   CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY);
   INSERT INTO alembic_version VALUES ('c1d2e3f4a5b6');`, [], new URL(url).pathname.slice(1))
 
-t.test('snapshot prints YAML by default; check against it exits 0 with no findings', async (t) => {
-  const snap = await runCli(['snapshot'], { DATABASE_URL: url })
+t.test('snapshot --format yaml; check against it exits 0 with no findings', async (t) => {
+  const snap = await runCli(['snapshot', '--format', 'yaml'], { DATABASE_URL: url })
   t.equal(snap.code, 0, snap.stderr)
   t.equal(snap.stderr, '')
   t.notMatch(snap.stdout, server.password, 'never the password')
@@ -31,11 +31,13 @@ t.test('snapshot prints YAML by default; check against it exits 0 with no findin
   t.match(check.stdout, /schema:drift\s+0 findings \(1 tables, 51 columns compared\)/)
 })
 
-t.test('snapshot --format json, and comparing environments', async (t) => {
-  const snap = await runCli(['snapshot', '--format', 'json'], { DATABASE_URL: url })
+t.test('snapshot prints JSON by default, one line per column; comparing environments', async (t) => {
+  const snap = await runCli(['snapshot'], { DATABASE_URL: url })
   t.equal(snap.code, 0, snap.stderr)
   const manifest = JSON.parse(snap.stdout)
   t.equal(manifest.tables.everything.columns.ident_always.default, null)
+  t.match(snap.stdout, /^ {8}"label": \{"type":"character varying\(36\)","nullable":false,"default":"'active'::character varying"\},$/m)
+  t.match(snap.stdout, /^ {2}"alembic": \{"heads":\["c1d2e3f4a5b6"\]\},$/m)
   const dir = t.testdir({ 'staging.json': snap.stdout })
 
   // "production" lags behind "staging": one column missing, one default different.
@@ -62,7 +64,7 @@ t.test('snapshot honours --schemas and qualifies tables outside the first', asyn
 
 t.test('an unreachable database exits 2 with one line and no password', async (t) => {
   const port = await freePort()
-  const res = await runCli(['snapshot'], { DATABASE_URL: `postgres://app:s3cret-pw@127.0.0.1:${port}/app`, CHECK_TIMEOUT_MS: '2000' })
+  const res = await runCli(['snapshot', '--format', 'yaml'], { DATABASE_URL: `postgres://app:s3cret-pw@127.0.0.1:${port}/app`, CHECK_TIMEOUT_MS: '2000' })
   t.equal(res.code, 2)
   t.equal(res.stdout, '')
   t.match(res.stderr, /^schema-sentinel: cannot snapshot the database: connection refused \(ECONNREFUSED\)\n$/)
