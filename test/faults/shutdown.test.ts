@@ -3,9 +3,9 @@
 // answers 503 during shutdown, and the process exits 0 (its own timer would exit 1 at 10 s).
 import { Agent, request } from 'node:http'
 import { connect } from 'node:net'
-import autocannon from 'autocannon'
 import t from 'tap'
 import { spawnService } from '../helpers/child-service.js'
+import { startLoad } from '../helpers/load.js'
 import { startPostgres } from '../helpers/postgres.js'
 import { sleep } from '../helpers/watch.js'
 
@@ -37,12 +37,7 @@ t.test('SIGTERM under load', async (t) => {
   const svc = await spawnService(t, { DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '200' })
   await svc.waitFor('/health', (r) => r.status === 200, 10_000)
 
-  const errors: Array<{ at: number, code: string }> = []
-  const statuses = new Map<number, number>()
-  const load = autocannon({ url: `${svc.url}/health`, connections: 8, duration: 30, timeout: 5 })
-  load.on('reqError', (err: NodeJS.ErrnoException) => errors.push({ at: Date.now(), code: err.code ?? err.message }))
-  load.on('response', (_c: unknown, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1))
-  const loadDone = new Promise((resolve) => load.once('done', resolve))
+  const load = startLoad(`${svc.url}/health`, { connections: 8 })
 
   // The last moment a fresh connection was still accepted, and the first it was refused.
   let lastAccepted = 0
@@ -63,14 +58,15 @@ t.test('SIGTERM under load', async (t) => {
   })()
 
   await sleep(1000)
-  const before = statuses.get(200) ?? 0
+  const before = load.answered()
   const readyBefore = readiness.length
   const sigterm = Date.now()
   svc.child.kill('SIGTERM')
   const exit = await svc.exited
   stopped = true
-  load.stop()
-  await Promise.all([loadDone, probing, polling])
+  await Promise.all([load.stop(), probing, polling])
+  const errors = load.errors()
+  const statuses = load.statuses()
   agent.destroy()
 
   t.equal(exit.code, 0, 'exit code 0 (the 10 s grace timer would have exited 1)')
