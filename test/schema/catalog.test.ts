@@ -163,3 +163,9 @@ t.test('no manifest: pass, nothing compared', async (t) => {
   t.equal(check.drift, undefined)
   t.match(check.output, /no manifest configured/)
 })
+
+t.test('the demo: demo/manifest.yaml against demo/schema.sql shows exactly the drifted column', async (t) => {
+  const url = await database(readFileSync(new URL('../../demo/schema.sql', import.meta.url), 'utf8'))
+  const result = await drift(url, new URL('../../demo/manifest.yaml', import.meta.url).pathname)
+  t.same(result.findings, ['fail missing_column public.pdfs.processing_started_at'])
+})
