@@ -1,6 +1,7 @@
--- The demo application's database, as its migrations left it. It lacks
--- pdfs.processing_started_at, which demo/manifest.yaml (the code) expects: the drift
--- schema-sentinel reports. (demo/demo.ts creates and stamps alembic_version itself.)
+-- The demo application's database, as its migrations left it. Its pdfs.created_at is
+-- `timestamp` where demo/manifest.yaml (the code) expects `timestamptz`: a type_mismatch
+-- (warn). Drop pdfs.processing_started_at to replay the incident (missing_column, fail).
+-- (demo/demo.ts creates and stamps alembic_version itself.)
 CREATE TABLE users (
   id serial PRIMARY KEY,
   email varchar(255) NOT NULL UNIQUE,
@@ -18,7 +19,8 @@ CREATE TABLE pdfs (
   confidence double precision,
   page_count integer,
   biomarkers json NOT NULL DEFAULT '[]',
-  created_at timestamp NOT NULL DEFAULT now()
+  created_at timestamp NOT NULL DEFAULT now(),
+  processing_started_at timestamp
 );
 
 CREATE TABLE biomarkers (
