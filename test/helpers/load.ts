@@ -18,6 +18,8 @@ export interface LoadOptions {
   readonly rate?: number
   readonly durationS?: number
   readonly timeoutS?: number
+  /** Paths each connection cycles through (default: the URL's own). */
+  readonly paths?: readonly string[]
 }
 
 export interface Load {
@@ -39,7 +41,8 @@ export function startLoad (url: string, opts: LoadOptions = {}): Load {
     connections: opts.connections ?? 8,
     duration: opts.durationS ?? 3600,
     timeout: opts.timeoutS ?? 5,
-    ...(opts.rate !== undefined ? { overallRate: opts.rate } : {})
+    ...(opts.rate !== undefined ? { overallRate: opts.rate } : {}),
+    ...(opts.paths !== undefined ? { requests: opts.paths.map((path) => ({ method: 'GET', path })) } : {})
   })
   const done = new Promise<void>((resolve) => instance.once('done', resolve))
   instance.on('response', (_c, status) => { answered++; statuses.set(status, (statuses.get(status) ?? 0) + 1) })
