@@ -49,6 +49,11 @@ export interface PlantedDrift {
   readonly sql: string
 }
 
+/** Drifts that leave the status at warn, so /health and /health/schema answer 200 with findings. */
+export function warnDrifts (tables: number): PlantedDrift[] {
+  return plantedDrifts(tables).filter((d) => ['type_mismatch', 'nullability_mismatch', 'extra_column'].includes(d.kind))
+}
+
 /** Drifts planted after the manifest is taken: one of each finding kind the diff reports. */
 export function plantedDrifts (tables: number): PlantedDrift[] {
   const t = (fraction: number): string => tableName(Math.max(1, Math.round(tables * fraction)))

@@ -2,14 +2,20 @@
 // startService (src/commands/serve.ts) composes it, plus one bare route on the SAME app.
 // Same process, same Fastify options, same onSend hook and error handlers, same background
 // rounds: the only difference between /health and /bare is the handler itself.
-import { CHECKS } from '../src/checks/index.js'
-import { loadConfig } from '../src/config.js'
-import { loadExpectation } from '../src/expectation.js'
-import { createLogger } from '../src/logger.js'
-import { startMonitor } from '../src/monitor.js'
-import { createPool, secretsOf } from '../src/postgres/pool.js'
-import { buildApp } from '../src/server.js'
-import { VERSION } from '../src/version.js'
+//
+// BENCH_MODULES points at a built dist/ (file URL of the directory): the routes then run as
+// tsc emitted them, not as tsx transpiled them (tsx wraps closures in __name() helpers).
+const root = process.env.BENCH_MODULES ?? new URL('../src/', import.meta.url).href
+const from = async <T>(path: string): Promise<T> => await import(new URL(path, root).href) as T
+
+const { CHECKS } = await from<typeof import('../src/checks/index.js')>('checks/index.js')
+const { loadConfig } = await from<typeof import('../src/config.js')>('config.js')
+const { loadExpectation } = await from<typeof import('../src/expectation.js')>('expectation.js')
+const { createLogger } = await from<typeof import('../src/logger.js')>('logger.js')
+const { startMonitor } = await from<typeof import('../src/monitor.js')>('monitor.js')
+const { createPool, secretsOf } = await from<typeof import('../src/postgres/pool.js')>('postgres/pool.js')
+const { buildApp } = await from<typeof import('../src/server.js')>('server.js')
+const { VERSION } = await from<typeof import('../src/version.js')>('version.js')
 
 const config = loadConfig(process.env, {}, { requireDatabase: true })
 const logger = createLogger(config.logLevel, secretsOf(config))

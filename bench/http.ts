@@ -1,6 +1,9 @@
 // Parts 1 and 2: HTTP throughput of the health routes beside a bare route on the same app,
 // and the sidecar database's transaction count idle versus under full HTTP load.
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import pg from 'pg'
+import type { Build } from './build.js'
 import { sleep, spawnNode, waitForStatus, type NodeChild } from './children.js'
 import { load, type LoadResult } from './load.js'
 import { fmt, infoRow, mean, median, targetRow, type PartResult, type Row, type Section } from './table.js'
@@ -10,12 +13,14 @@ const INTERVAL_MS = 2000
 const WINDOW_MS = 10_000
 
 export interface HttpOptions {
-  readonly databaseUrl: string
+  /** The sidecar's database and manifest. */
+  readonly db: { readonly url: string, readonly database: string, readonly manifest: string, readonly tables: number }
   /** Superuser URL of the `postgres` database, to read pg_stat_database. */
   readonly statsUrl: string
-  readonly database: string
   readonly durationS: number
   readonly reps: number
+  /** The routes run from this build when it exists (as in production), else from src/ under tsx. */
+  readonly build: Build
 }
 
 interface Endpoint { readonly name: string, readonly path: string, readonly headers?: Record<string, string> }
@@ -26,15 +31,17 @@ const ENDPOINTS: readonly Endpoint[] = [
   { name: '/health/schema + details (token)', path: '/health/schema', headers: { authorization: `Bearer ${TOKEN}` } }
 ]
 
-export async function startBenchServer (databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ child: NodeChild, url: string }> {
+export async function startBenchServer (db: HttpOptions['db'], build: Build): Promise<{ child: NodeChild, url: string }> {
+  const modules: Record<string, string> = build.dir !== undefined ? { BENCH_MODULES: pathToFileURL(join(build.dir, 'dist') + '/').href } : {}
   const child = spawnNode(['--import', 'tsx', 'bench/http-server.ts'], {
-    DATABASE_URL: databaseUrl,
+    ...modules,
+    DATABASE_URL: db.url,
+    EXPECTED_SCHEMA: db.manifest,
     HEALTH_TOKEN: TOKEN,
     PORT: '0',
     HOST: '127.0.0.1',
     CHECK_INTERVAL_MS: String(INTERVAL_MS),
-    LOG_LEVEL: 'warn',
-    ...extraEnv
+    LOG_LEVEL: 'warn'
   })
   const url = (await child.line(/^bench-server-url=(\S+)$/))[1]!
   await waitForStatus(`${url}/health/ready`, 200)
@@ -42,7 +49,7 @@ export async function startBenchServer (databaseUrl: string, extraEnv: Record<st
 }
 
 export async function benchHttp (opts: HttpOptions): Promise<PartResult> {
-  const { child, url } = await startBenchServer(opts.databaseUrl)
+  const { child, url } = await startBenchServer(opts.db, opts.build)
   try {
     for (const e of ENDPOINTS) await load(url + e.path, { durationS: 2, headers: e.headers }) // warm-up (JIT, sockets)
     const runs = new Map<string, LoadResult[]>(ENDPOINTS.map((e) => [e.name, []]))
@@ -67,11 +74,15 @@ function httpFigures (runs: Map<string, LoadResult[]>, opts: HttpOptions): PartR
     return { rps: mean(r.map((x) => x.rps)), p50: median(r.map((x) => x.p50)), p99: median(r.map((x) => x.p99)), bad: r.reduce((a, x) => a + x.bad, 0), each: r.map((x) => Math.round(x.rps)) }
   }
   const bare = figure(ENDPOINTS[0]!.name)
+  // Each run's req/s against the bare route's in the same round of runs, then the median:
+  // a shared machine's load drifts over a minute, less so between neighbouring runs.
+  const bareRuns = runs.get(ENDPOINTS[0]!.name)!
+  const vsBare = (name: string): number => median(runs.get(name)!.map((x, i) => x.rps / bareRuns[i]!.rps))
   const rows: Row[] = []
   const table: string[][] = []
   for (const e of ENDPOINTS) {
     const f = figure(e.name)
-    const ratio = f.rps / bare.rps
+    const ratio = vsBare(e.name)
     table.push([e.name, fmt.rps(f.rps), fmt.x(ratio), `${f.p50} ms`, `${f.p99} ms`, String(f.bad), f.each.join(', ')])
     if (e.path === '/health') rows.push(targetRow('HTTP /health req/s vs bare route', `${fmt.x(ratio)} (${fmt.rps(f.rps)} vs ${fmt.rps(bare.rps)})`, '>= 0.85x', ratio / 0.85, ratio >= 0.85))
     rows.push(infoRow(`HTTP ${e.path === '/bare' ? 'bare route' : e.path} p50 / p99`, `${f.p50} / ${f.p99} ms`, e.path === '/bare' ? '' : `${fmt.x(ratio)} bare req/s`))
@@ -82,8 +93,8 @@ function httpFigures (runs: Map<string, LoadResult[]>, opts: HttpOptions): PartR
     headers: ['endpoint', 'req/s (mean)', 'vs bare', 'p50', 'p99', 'non-2xx/errors', 'req/s per run'],
     rows: table,
     notes: [
-      `${opts.reps} runs of ${opts.durationS} s per endpoint after a 2 s warm-up each, order rotated per run; req/s is the mean, p50/p99 the median of the runs (autocannon resolves 1 ms).`,
-      'Server: bench/http-server.ts, a child process composed like startService plus one bare route on the same Fastify app (same options, onSend hook, background rounds). Load generator: the autocannon CLI in a second child process, so server and load each get a core.'
+      `${opts.reps} runs of ${opts.durationS} s per endpoint after a 2 s warm-up each, order rotated per round of runs; req/s is the mean, "vs bare" the median over rounds of each run's ratio to the bare route's run in the same round, p50/p99 the median of the runs (autocannon resolves 1 ms).`,
+      `Server: bench/http-server.ts, a child process composed like startService plus one bare route on the same Fastify app (same options, onSend hook, background rounds), running ${opts.build.dir !== undefined ? 'the tsc build of src/' : 'src/ under tsx (the build failed)'}. Load generator: the autocannon CLI in a second child process, so server and load each get a core.`
     ]
   }
   return { rows, sections: [section] }
@@ -100,7 +111,7 @@ async function dbLoad (url: string, opts: HttpOptions): Promise<PartResult> {
     // after a round, so both edges see the same rounds complete and flushed.
     const counts = async (): Promise<Counts> => {
       await stats.query('SELECT pg_stat_clear_snapshot()')
-      const { rows } = await stats.query<{ c: string, r: string, s: string }>(COUNTS_SQL, [opts.database])
+      const { rows } = await stats.query<{ c: string, r: string, s: string }>(COUNTS_SQL, [opts.db.database])
       return { commit: Number(rows[0]?.c), rollback: Number(rows[0]?.r), statements: Number(rows[0]?.s) }
     }
     const window = async (lead: number): Promise<Counts> => {

@@ -35,7 +35,8 @@ async function timeToReady (v: Variant, env: Record<string, string>): Promise<nu
 }
 
 export interface StartupOptions {
-  readonly databaseUrl: string
+  /** A reachable database and its manifest. */
+  readonly small: { readonly url: string, readonly manifest: string, readonly tables: number }
   readonly build: Build
   readonly runs: number
 }
@@ -46,7 +47,7 @@ export async function benchStartup (opts: StartupOptions): Promise<PartResult> {
   if (real !== TSX) variants.push(TSX)
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]))
   for (let i = 0; i < opts.runs; i++) {
-    for (const v of variants) times.get(v.name)!.push(await timeToReady(v, { DATABASE_URL: opts.databaseUrl }))
+    for (const v of variants) times.get(v.name)!.push(await timeToReady(v, { DATABASE_URL: opts.small.url, EXPECTED_SCHEMA: opts.small.manifest }))
   }
   const floor = median(times.get(variants[0]!.name)!)
   const table = variants.map((v) => {
@@ -65,7 +66,7 @@ export async function benchStartup (opts: StartupOptions): Promise<PartResult> {
     headers: ['command', 'median', 'vs bare node', 'each run (ms)'],
     rows: table,
     notes: [
-      `${opts.runs} runs per command, alternating; the parent polls every 5 ms. Readiness needs the first round against the database (a reachable, empty one, no manifest) to have finished.`,
+      `${opts.runs} runs per command, alternating; the parent polls every 5 ms. Readiness needs the first round (connectivity, revision, drift against a ${opts.small.tables}-table manifest) to have finished.`,
       `Build: tsc -p tsconfig.build.json into a temporary directory (${fmt.ms(opts.build.ms)})${opts.build.problem !== undefined ? `; tsc said: ${opts.build.problem}` : ''}. tsx transpiles every module at start, so the built figure is the real one.`
     ]
   }
