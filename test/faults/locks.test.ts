@@ -1,8 +1,9 @@
 // Locks held by another session, as a migration holds them. What really blocks a round:
 // - ACCESS EXCLUSIVE on alembic_version blocks `SELECT version_num` (alembic:revision);
-// - ACCESS EXCLUSIVE on a table blocks schema:drift only when that table has a column
-//   default: the catalog query reads pg_catalog without table locks, but pg_get_expr opens
-//   the table (AccessShareLock) to print its defaults. A table without defaults never blocks.
+// - ACCESS EXCLUSIVE on a table (a migration's ALTER TABLE) blocks schema:drift only where
+//   the catalog query prints an expression with pg_get_expr(expr, relid), which opens the table
+//   (AccessShareLock): a generated column always, a plain default unless it is deparsed with
+//   relid 0. pg_catalog itself is read without table locks: a table without either never blocks.
 // Each blocked round ends at its deadline with a clear failure, and passes once the lock goes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ import { sampleConnections, sleep } from '../helpers/watch.js'
 
 const db = await startPostgres()
 t.teardown(() => db.destroy())
-await db.query(`CREATE TABLE pdfs (id serial PRIMARY KEY, name text);
+await db.query(`CREATE TABLE pdfs (id serial PRIMARY KEY, name text, name_length int GENERATED ALWAYS AS (length(name)) STORED);
   CREATE TABLE plain (id int);
   CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
   INSERT INTO alembic_version VALUES ('rev_a1')`)
@@ -25,7 +26,10 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const manifest = join(dir, 'expected.json')
 writeFileSync(manifest, JSON.stringify({
   version: 1,
-  tables: { pdfs: { columns: { id: { type: 'integer', nullable: false }, name: { type: 'text' } } }, plain: { columns: { id: 'integer' } } }
+  tables: {
+    pdfs: { columns: { id: { type: 'integer', nullable: false }, name: { type: 'text' }, name_length: { type: 'integer' } } },
+    plain: { columns: { id: 'integer' } }
+  }
 }))
 
 const TOKEN = `ht-locks-${process.pid}`
@@ -71,11 +75,11 @@ t.test('locks that block a round, and one that does not', async (t) => {
     t.pass(`${label}: passes again once the lock is gone`)
   }
 
-  // A table without a default is never opened by the catalog query.
+  // A table without defaults or generated columns is never opened by the catalog query.
   const lock = await hold('LOCK plain IN ACCESS EXCLUSIVE MODE')
   const since = new Date().toISOString()
   const { res } = await svc.waitFor('/health/schema', (_r, body) => checkOf(body, 'schema:drift').time > since, 5_000, auth)
-  t.equal(res.status, 200, 'ACCESS EXCLUSIVE on a table without defaults does not block the round')
+  t.equal(res.status, 200, 'ACCESS EXCLUSIVE on a table without expressions does not block the round')
   await lock.release()
 
   t.ok(svc.running(), 'serve still runs')
