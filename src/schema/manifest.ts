@@ -87,6 +87,7 @@ interface RawManifest {
 function buildSchema (file: string, raw: RawManifest, where: (path: Segment[], problem: string) => ManifestError): ExpectedSchema {
   const tables: ExpectedTable[] = []
   const validTypes = new Set<string>() // the same few type names repeat across thousands of columns
+  const shapes = new Map<string, ExpectedColumn>()
   for (const [key, table] of Object.entries(raw.tables)) {
     const name = parseTableKey(key)
     if (name === undefined) throw where(['tables', key], `"${key}" is not a table name (table or schema.table; quote a part that holds a dot)`)
@@ -112,7 +113,11 @@ function buildSchema (file: string, raw: RawManifest, where: (path: Segment[], p
           throw where(typeof spec === 'string' ? at : [...at, 'type'], err.message)
         }
       }
-      columns.set(column, Object.freeze(expected))
+      // Frozen and equal specs are shared: a big app repeats a few dozen shapes across 100,000 columns.
+      const shape = `${expected.type?.length ?? -1}:${expected.type ?? ''}${expected.nullable === undefined ? 'u' : expected.nullable ? 't' : 'f'}${expected.default === undefined ? 'u' : expected.default === null ? 'n' : `s${expected.default}`}`
+      let shared = shapes.get(shape)
+      if (shared === undefined) shapes.set(shape, shared = Object.freeze(expected))
+      columns.set(column, shared)
     }
     tables.push(Object.freeze({ ...name, columns }))
   }
