@@ -87,16 +87,16 @@ function wrapped (tokens: readonly Token[]): boolean {
 
 // Thousands of columns share a handful of defaults (`now()`, `false`, `'[]'::json`), round after round.
 const CACHE_LIMIT = 50_000
-const cache = new Map<string, string>()
+const caches = { plain: new Map<string, string>(), boolean: new Map<string, string>() }
 
 /** The comparable form of a default expression: no casts, no redundant parentheses or spaces, keywords lowercased. */
 export function canonicalDefault (expr: string, type?: PgType): string {
   const boolean = type?.name === 'boolean' && !type.array
-  const key = boolean ? `b${expr}` : `-${expr}`
-  let out = cache.get(key)
+  const cache = boolean ? caches.boolean : caches.plain
+  let out = cache.get(expr)
   if (out === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(key, out = canonical(expr, boolean))
+    cache.set(expr, out = canonical(expr, boolean))
   }
   return out
 }

@@ -164,8 +164,10 @@ t.test('no manifest: pass, nothing compared', async (t) => {
   t.match(check.output, /no manifest configured/)
 })
 
-t.test('the demo: demo/manifest.yaml against demo/schema.sql shows exactly the drifted column', async (t) => {
+t.test('the demo: demo/manifest.yaml against demo/schema.sql shows exactly the one planted drift', async (t) => {
   const url = await database(readFileSync(new URL('../../demo/schema.sql', import.meta.url), 'utf8'))
-  const result = await drift(url, new URL('../../demo/manifest.yaml', import.meta.url).pathname)
-  t.same(result.findings, ['fail missing_column public.pdfs.processing_started_at'])
+  const manifest = new URL('../../demo/manifest.yaml', import.meta.url).pathname
+  t.same((await drift(url, manifest)).findings, ['warn type_mismatch public.pdfs.created_at'])
+  await server.query('ALTER TABLE pdfs DROP COLUMN processing_started_at', [], new URL(url).pathname.slice(1))
+  t.same((await drift(url, manifest)).findings, ['warn type_mismatch public.pdfs.created_at', 'fail missing_column public.pdfs.processing_started_at'], 'the incident replay')
 })
