@@ -7,8 +7,6 @@ import { metricsRoutes } from './routes/metrics.js'
 import { statusPageRoutes } from './routes/status-page.js'
 import type { Handler, RouteOptions, ServiceState } from './routes/options.js'
 
-const OTHER_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
-
 export interface AppOptions {
   readonly state: ServiceState
   readonly version: string
@@ -24,12 +22,24 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     loggerInstance: opts.logger as FastifyBaseLogger | undefined,
     // Health checks arrive every few seconds: logging each request would drown the log.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // While closing, requests already on a connection get the real answer (with Connection:
+    // close), not Fastify's bare 503: /health/live and /metrics never answer 503.
+    return503OnClosing: false,
     forceCloseConnections: 'idle'
   })
 
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store')
+  })
+
+  // Other methods on a known path are 405 whatever the method (TRACE, PROPFIND, … reach no
+  // route at all) and before a body is parsed (else a POST body could make it 400/413/415).
+  const allowed = new Map<string, readonly string[]>()
+  app.addHook('onRequest', async (req, reply) => {
+    const methods = allowed.get(req.url.split('?')[0] ?? '')
+    if (methods === undefined || methods.includes(req.method)) return
+    const list = methods.join(', ')
+    return reply.code(405).header('Allow', list).send({ error: 'method_not_allowed', message: `use ${list.replace(/, (\w+)$/, ' or $1')}` })
   })
 
   app.setNotFoundHandler((req, reply) => {
@@ -51,11 +61,10 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     processMetrics: opts.processMetrics ?? createProcessMetrics(),
     get (instance, url, handler: Handler) {
       instance.get(url, handler)
-      instance.route({
-        method: [...OTHER_METHODS],
-        url,
-        handler: async (_req, reply) => reply.code(405).header('Allow', 'GET, HEAD').send({ error: 'method_not_allowed', message: 'use GET or HEAD' })
-      })
+      allowed.set(url, ['GET', 'HEAD'])
+    },
+    allow (url, methods) {
+      allowed.set(url, [...methods])
     }
   }
   void app.register(healthRoutes, routeOptions)

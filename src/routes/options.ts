@@ -19,4 +19,6 @@ export interface RouteOptions {
   readonly processMetrics: ProcessMetrics
   /** Registers GET (and so HEAD) on a path, and 405 for every other method. */
   get (app: FastifyInstance, url: string, handler: Handler): void
+  /** Declares the methods a path answers; any other method gets 405 with `Allow`. */
+  allow (url: string, methods: readonly string[]): void
 }

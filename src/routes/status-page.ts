@@ -74,10 +74,5 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
     const cookie = `${STATUS_COOKIE}=${cookieValue(expected)}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`
     return reply.header('Set-Cookie', cookie).redirect('/', 303)
   })
-
-  app.route({
-    method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'],
-    url: '/',
-    handler: async (_req, reply) => reply.code(405).header('Allow', 'GET, HEAD, POST').send({ error: 'method_not_allowed', message: 'use GET, HEAD or POST' })
-  })
+  opts.allow('/', ['GET', 'HEAD', 'POST'])
 }
