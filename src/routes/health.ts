@@ -1,7 +1,7 @@
 // Health routes: liveness and readiness never touch the Report's checks; /health and
 // /health/schema render the cached Report. Nothing here reaches the database.
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import { renderHealth, HEALTH_CONTENT_TYPE, type HealthBody } from '../render/health.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { renderHealth, HEALTH_CONTENT_TYPE, NO_ROUND_OUTPUT, type HealthBody } from '../render/health.js'
 import type { View } from '../report.js'
 import { authorized } from './auth.js'
 import type { RouteOptions } from './options.js'
@@ -18,10 +18,12 @@ export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): P
   const live = async (_req: unknown, reply: FastifyReply) => send(reply, 200, base('pass'))
   for (const url of ['/health/live', '/livez']) opts.get(app, url, live)
 
-  const ready = async (_req: unknown, reply: FastifyReply) => {
-    if (opts.state.shuttingDown()) return send(reply, 503, { ...base('fail'), output: 'shutting down' })
-    if (opts.state.latest() === undefined) return send(reply, 503, { ...base('fail'), output: 'no check round has finished yet' })
-    return send(reply, 200, base('pass'))
+  // `output` is a detail: with HEALTH_TOKEN set it needs the token here too.
+  const ready = async (req: FastifyRequest, reply: FastifyReply) => {
+    const why = opts.state.shuttingDown() ? 'shutting down' : opts.state.latest() === undefined ? NO_ROUND_OUTPUT : undefined
+    if (why === undefined) return send(reply, 200, base('pass'))
+    const details = authorized(opts.healthToken, req.headers.authorization)
+    return send(reply, 503, details ? { ...base('fail'), output: why } : base('fail'))
   }
   for (const url of ['/health/ready', '/readyz']) opts.get(app, url, ready)
 

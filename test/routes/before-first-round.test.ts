@@ -33,7 +33,12 @@ t.test('before the first round', async (t) => {
 t.test('details hidden before the first round when a token is set', async (t) => {
   const app = buildApp({ state: { latest: () => undefined, shuttingDown: () => false }, version: '0.1.0', healthToken: 'tok-123', processMetrics })
   t.teardown(() => app.close())
-  const res = await app.inject({ url: '/health' })
-  t.equal(res.statusCode, 503)
-  t.same(res.json(), { status: 'fail', version: '0.1.0' })
+  for (const url of ['/health', '/health/schema', '/health/ready', '/readyz']) {
+    const res = await app.inject({ url })
+    t.equal(res.statusCode, 503, url)
+    t.same(res.json(), { status: 'fail', version: '0.1.0' }, `${url}: only status and version without the token`)
+    const authorized = await app.inject({ url, headers: { authorization: 'Bearer tok-123' } })
+    t.equal(authorized.statusCode, 503)
+    t.equal(authorized.json().output, 'no check round has finished yet', `${url}: output with the token`)
+  }
 })
