@@ -42,3 +42,28 @@ t.test('pass has no output; without details only status, version, releaseId', as
   t.equal(bare.statusCode, 503, 'the status code does not depend on the token')
   t.notOk('releaseId' in renderHealth(r, 'health', false, { version: '0.1.0' }).body, 'releaseId omitted when unknown')
 })
+
+t.test('output: present exactly when the status is not pass, one line, only with details', async (t) => {
+  const statuses = ['pass', 'warn', 'fail'] as const
+  const make = (i: number, status: typeof statuses[number], strict: typeof statuses[number]) =>
+    ({ ...connectivityPass, name: (['postgres:connectivity', 'alembic:revision', 'schema:drift'] as const)[i]!, status, strictStatus: strict, output: status === 'pass' && strict === 'pass' ? undefined : `check ${i} is ${strict}` })
+  let combos = 0
+  for (const a of statuses) {
+    for (const b of statuses) {
+      for (const strictB of statuses.slice(statuses.indexOf(b))) {
+        const r = report([make(0, a, a), make(1, b, strictB), make(2, 'pass', 'pass')])
+        for (const view of ['health', 'schema'] as const) {
+          combos++
+          const { statusCode, body } = renderHealth(r, view, true, info)
+          t.equal('output' in body, body.status !== 'pass', `${a}/${b}/${strictB} in ${view}: output iff not pass`)
+          if (body.output !== undefined) t.notMatch(body.output, /\n/, 'one line')
+          t.equal(statusCode, body.status === 'fail' ? 503 : 200)
+          t.notOk('output' in renderHealth(r, view, false, info).body, 'never without details')
+        }
+      }
+    }
+  }
+  t.equal(combos, 36)
+  t.equal(renderHealth(undefined, 'health', true, info).body.output, 'no check round has finished yet')
+  t.same(renderHealth(undefined, 'schema', false, info).body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9' })
+})

@@ -48,3 +48,33 @@ t.test('every family has HELP and TYPE, and names carry the prefix', async (t) =
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) t.match(line, /^schema_sentinel_/)
   t.equal(value(text, 'schema_sentinel_up'), 0, 'no round yet: not up')
 })
+
+// The metrics table of the contract: name -> [type, label names].
+const CONTRACT: Record<string, [string, string[]]> = {
+  schema_sentinel_up: ['gauge', []],
+  schema_sentinel_check_status: ['gauge', ['check', 'status']],
+  schema_sentinel_drift_findings: ['gauge', ['kind', 'severity']],
+  schema_sentinel_alembic_at_expected_head: ['gauge', []],
+  schema_sentinel_alembic_pending_migrations: ['gauge', []],
+  schema_sentinel_alembic_revision_info: ['gauge', ['source', 'revision']],
+  schema_sentinel_check_duration_seconds: ['gauge', ['check']],
+  schema_sentinel_last_check_timestamp_seconds: ['gauge', []],
+  schema_sentinel_check_errors_total: ['counter', ['check']],
+  schema_sentinel_build_info: ['gauge', ['version']]
+}
+
+t.test('names, types and label names follow the contract table', async (t) => {
+  const text = renderMetrics(report([connectivityPass, alembicBehind, driftMissing], { errorsTotal: { 'schema:drift': 1 } }), '0.1.0')
+  const types = Object.fromEntries([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
+  t.same(types, Object.fromEntries(Object.entries(CONTRACT).map(([name, [type]]) => [name, type])), 'every family with its type')
+  for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {
+    const m = /^([a-z_]+)(?:\{(.*)\})? \S+$/.exec(line)
+    t.ok(m, `a sample line: ${line}`)
+    const labels = m?.[2] === undefined ? [] : [...m[2].matchAll(/([a-z_]+)="/g)].map((x) => x[1])
+    t.same(labels, CONTRACT[m?.[1] ?? '']?.[1], `${line}: labels`)
+  }
+  for (const value of ['pass', 'warn', 'fail']) t.match(text, new RegExp(`check_status\\{check="schema:drift",status="${value}"\\}`), `status="${value}" is a series`)
+  for (const source of ['database', 'expected']) t.match(text, new RegExp(`alembic_revision_info\\{source="${source}",`), `source="${source}"`)
+  t.match(text, /^schema_sentinel_check_status\{check="schema:drift",status="fail"\} 1$/m)
+  t.match(text, /^schema_sentinel_check_status\{check="schema:drift",status="pass"\} 0$/m, '0 for the other statuses')
+})
