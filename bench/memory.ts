@@ -1,5 +1,6 @@
 // Part 4: the service's resident memory (a child process; /proc/<pid>/status) under HTTP load,
-// with the big manifest beside the same service with none, so the manifest's share shows.
+// with the big manifest beside the same service with a small one, so the manifest's share shows.
+import { getHeapStatistics } from 'node:v8'
 import { freePort } from '../dev/embedded-postgres.js'
 import type { Build } from './build.js'
 import { memoryOf, spawnNode, waitForStatus, type Memory } from './children.js'
@@ -8,10 +9,19 @@ import { load, type LoadResult } from './load.js'
 import { fmt, infoRow, targetRow, type PartResult, type Section } from './table.js'
 
 const LIMIT_KB = 150 * 1024
+const heapLimitMb = getHeapStatistics().heap_size_limit / 1024 ** 2
+
+interface Scenario {
+  readonly name: string
+  readonly env: Record<string, string>
+  /** node flags before the script. */
+  readonly flags?: readonly string[]
+  readonly loadS: number
+}
 
 interface Measured {
-  readonly name: string
-  readonly startedKb: number
+  readonly scenario: Scenario
+  readonly readyKb: number
   readonly peakKb: number
   readonly served: LoadResult
   readonly status: number
@@ -19,28 +29,28 @@ interface Measured {
   readonly drift: string
 }
 
-async function underLoad (name: string, args: readonly string[], env: Record<string, string>, durationS: number): Promise<Measured> {
+async function underLoad (args: readonly string[], s: Scenario): Promise<Measured> {
   const port = await freePort()
-  const child = spawnNode(args, { ...env, HEALTH_TOKEN: TOKEN, PORT: String(port), HOST: '127.0.0.1', CHECK_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' })
+  const child = spawnNode([...(s.flags ?? []), ...args], { ...s.env, HEALTH_TOKEN: TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
   try {
     const url = `http://127.0.0.1:${port}`
     await waitForStatus(`${url}/health/ready`, 200, 120_000)
-    const started = memoryOf(child.pid)
-    let peak: Memory = started
+    const ready = memoryOf(child.pid)
+    let peak: Memory = ready
     const sampler = setInterval(() => {
       const m = memoryOf(child.pid)
       if (m.rssKb > peak.rssKb) peak = m
     }, 100)
     const headers = { authorization: `Bearer ${TOKEN}` }
-    const served = await load(`${url}/health/schema`, { durationS, headers })
+    const served = await load(`${url}/health/schema`, { durationS: s.loadS, headers })
     clearInterval(sampler)
     const res = await fetch(`${url}/health/schema`, { headers })
     const body = await res.json() as { checks?: Record<string, Array<{ observedValue?: unknown, output?: string }>> }
     const drift = body.checks?.['schema:drift']?.[0]
     const end = memoryOf(child.pid)
     return {
-      name,
-      startedKb: started.rssKb,
+      scenario: s,
+      readyKb: ready.rssKb,
       peakKb: Math.max(end.hwmKb, peak.rssKb),
       served,
       status: res.status,
@@ -51,31 +61,38 @@ async function underLoad (name: string, args: readonly string[], env: Record<str
   }
 }
 
+interface Db { readonly url: string, readonly manifest: string, readonly tables: number }
+
 export interface MemoryOptions {
   readonly build: Build
-  readonly small: { readonly url: string, readonly manifest: string, readonly tables: number }
-  readonly big: { readonly url: string, readonly manifest: string, readonly tables: number }
-  readonly durationS: number
+  readonly small: Db
+  readonly big: Db
 }
 
 export async function benchMemory (opts: MemoryOptions): Promise<PartResult> {
   const built = opts.build.cli !== undefined
   const args = built ? [opts.build.cli!, 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve']
   const how = built ? 'built' : 'tsx'
-  const bare = await underLoad(`${fmt.int(opts.small.tables)}-table manifest and database`, args, { DATABASE_URL: opts.small.url, EXPECTED_SCHEMA: opts.small.manifest }, opts.durationS)
-  const big = await underLoad(`${fmt.int(opts.big.tables)}-table manifest and database`, args, { DATABASE_URL: opts.big.url, EXPECTED_SCHEMA: opts.big.manifest }, opts.durationS)
+  const env = (db: Db) => ({ DATABASE_URL: db.url, EXPECTED_SCHEMA: db.manifest })
+  const big = fmt.int(opts.big.tables)
+  const small = await underLoad(args, { name: `${fmt.int(opts.small.tables)}-table manifest`, env: env(opts.small), loadS: 10 })
+  const real = await underLoad(args, { name: `${big}-table manifest`, env: env(opts.big), loadS: 20 })
+  // Node sizes its heap from the memory it sees: this VM's RAM, or a container's limit.
+  const capped = await underLoad(args, { name: `${big}-table manifest, --max-old-space-size=256`, env: env(opts.big), flags: ['--max-old-space-size=256'], loadS: 20 })
   const section: Section = {
     title: `Memory: the service (${how}) under 50 connections on /health/schema with details`,
-    headers: ['service', 'RSS when ready', 'peak RSS (VmHWM)', 'req/s during load', '/health/schema after', 'schema:drift after'],
-    rows: [bare, big].map((m) => [m.name, fmt.mb(m.startedKb), fmt.mb(m.peakKb), fmt.rps(m.served.rps), String(m.status), m.drift]),
+    headers: ['service', 'load', 'RSS when ready', 'peak RSS (VmHWM)', 'req/s during load', '/health/schema after', 'schema:drift after'],
+    rows: [small, real, capped].map((m) => [m.scenario.name, `${m.scenario.loadS} s`, fmt.mb(m.readyKb), fmt.mb(m.peakKb), fmt.rps(m.served.rps), String(m.status), m.drift]),
     notes: [
-      `${opts.durationS} s of load; CHECK_INTERVAL_MS=1000 so rounds (a full catalog read and diff each) keep running during it; default CHECK_TIMEOUT_MS. RSS sampled every 100 ms from /proc/<pid>/status, peak is VmHWM at the end.`
+      'Peak is VmHWM from /proc/<pid>/status at the end (it covers start-up too); RSS also sampled every 100 ms. Default CHECK_INTERVAL_MS (10 s) and CHECK_TIMEOUT_MS: 20 s of load see two or three full rounds (a read of 100,000 columns and a diff each). The big database has planted fail-level drifts, so its /health/schema answers 503 by design.',
+      `Node sizes its heap ceiling from the memory it sees: ${(heapLimitMb / 1024).toFixed(1)} GB on this VM, which lets V8 defer full collections until the heap is about four times its live size. In a 512 MB container (Render's starter plan) Node 20 picks a ceiling of about 256 MB: the --max-old-space-size=256 row.`
     ]
   }
   return {
     rows: [
-      targetRow(`Peak RSS under HTTP load, ${fmt.int(opts.big.tables)}-table manifest (${how})`, `${fmt.mb(big.peakKb)} (${fmt.x(big.peakKb / bare.peakKb)} the ${fmt.int(opts.small.tables)}-table one)`, '<= 150 MB', big.peakKb / LIMIT_KB, big.peakKb <= LIMIT_KB),
-      infoRow(`Peak RSS under HTTP load, ${fmt.int(opts.small.tables)}-table manifest (${how})`, fmt.mb(bare.peakKb))
+      targetRow(`Peak RSS under HTTP load, ${big}-table manifest (${how})`, `${fmt.mb(real.peakKb)} (${fmt.x(real.peakKb / small.peakKb)} the ${fmt.int(opts.small.tables)}-table one)`, '<= 150 MB', real.peakKb / LIMIT_KB, real.peakKb <= LIMIT_KB),
+      infoRow(`Peak RSS, same, heap sized as in a 512 MB container (${how})`, fmt.mb(capped.peakKb), fmt.x(capped.peakKb / LIMIT_KB)),
+      infoRow(`Peak RSS under HTTP load, ${fmt.int(opts.small.tables)}-table manifest (${how})`, fmt.mb(small.peakKb))
     ],
     sections: [section]
   }

@@ -67,7 +67,7 @@ try {
     if (wanted('catalog')) add(await benchCatalog(s500, s5000))
     if (wanted('memory')) {
       log('part 4: memory')
-      add(await benchMemory({ build, small, big: s5000, durationS: 10 }))
+      add(await benchMemory({ build, small, big: s5000 }))
     }
     if (wanted('startup')) add(await benchStartupWithManifest(build, s5000))
   }
