@@ -1,4 +1,5 @@
 // The round runner against the real PostgreSQL with small purpose-built checks.
+import { createServer, type Socket } from 'node:net'
 import t from 'tap'
 import type { Check } from '../src/checks/check.js'
 import { connectivity } from '../src/checks/connectivity.js'
@@ -93,4 +94,20 @@ t.test('the session is tagged and bounded by statement_timeout', async (t) => {
   t.equal(seen.ro, 'on')
   t.match(seen.timeout, /^\d+(ms|s)$/)
   t.ok(parseInt(seen.timeout) <= 1500 || /s$/.test(seen.timeout), 'no longer than the round deadline')
+})
+
+t.test('a database that never answers: connectivity fails with output "timeout", counted; the others are skipped', async (t) => {
+  // Accepts TCP connections and never says a word, like a black-holed link.
+  const sockets: Socket[] = []
+  const hole = createServer((s) => { sockets.push(s) })
+  await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { for (const s of sockets) s.destroy(); hole.close() })
+  const port = (hole.address() as { port: number }).port
+  const report = await round([connectivity, check('alembic:revision', async () => ({ status: 'pass' }))], `postgres://postgres:x@127.0.0.1:${port}/postgres`, 300, { 'postgres:connectivity': 1 })
+  t.same(report.checks.map((c) => [c.name, c.status, c.output, c.errored]), [
+    ['postgres:connectivity', 'fail', TIMEOUT_OUTPUT, true],
+    ['alembic:revision', 'fail', UNREACHABLE_OUTPUT, false]
+  ])
+  t.equal(report.up, false)
+  t.same(report.errorsTotal, { 'postgres:connectivity': 2 }, 'the timeout is counted; the skipped check is not')
 })
