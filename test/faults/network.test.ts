@@ -50,7 +50,7 @@ async function underFault (t: Test, svc: ChildService, proxy: TcpProxy, { label,
   // Keep asking while the fault lasts: every request is answered from the cached Report.
   let answered = 0
   let failedRequests = 0
-  const until = Date.now() + 3 * TIMEOUT_MS
+  const until = Date.now() + 2 * TIMEOUT_MS
   while (Date.now() < until) {
     const results = await Promise.allSettled(['/health', '/health/schema', '/metrics', '/health/ready'].map(async (p) => {
       const res = await svc.get(p)
