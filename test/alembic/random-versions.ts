@@ -2,20 +2,10 @@
 // classic and type-annotated files, both quote styles, tuples/lists/bare strings,
 // multi-line values with comments, CRLF, decoy docstrings and function bodies.
 // Some are broken on purpose (a missing parent or dependency, a cycle).
+import { pick, rng, type Rng } from '../helpers/rng.js'
 
-export type Rand = () => number
-
-/** mulberry32: small, fast, good enough to pick shapes. */
-export function prng (seed: number): Rand {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export type Rand = Rng
+export const prng = rng
 
 export interface Rev { id: string, down: string[], labels: string[], deps: string[] }
 export type Broken = 'missing_down' | 'missing_dep' | 'cycle'
@@ -27,7 +17,6 @@ export interface GeneratedDir {
   readonly states: ReadonlyArray<readonly string[]>
 }
 
-const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!
 const chance = (rand: Rand, p: number): boolean => rand() < p
 const sample = <T>(rand: Rand, items: readonly T[], n: number): T[] => {
   const pool = [...items]

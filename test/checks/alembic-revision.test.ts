@@ -1,30 +1,21 @@
 // alembic:revision against a real PostgreSQL: every state through `check --format json`
 // (the /health/schema body and its exit code), then live endpoints and metrics for three.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { runCli } from '../helpers/cli.js'
 import { startPostgres } from '../helpers/postgres.js'
 import { startTestService } from '../helpers/service.js'
+import { writeVersionsDir } from '../helpers/versions-dir.js'
 
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
 const root = mkdtempSync(join(tmpdir(), 'sentinel-alembic-check-'))
 t.teardown(() => rmSync(root, { recursive: true, force: true }))
 
-/** A versions directory from { id: down_revision or null }. */
-function versions (name: string, revisions: Record<string, string | null>): string {
-  const dir = join(root, name)
-  mkdirSync(dir)
-  for (const [id, down] of Object.entries(revisions)) {
-    const value = down === null ? 'None' : `"${down}"`
-    writeFileSync(join(dir, `${id}_step.py`), `from typing import Union\nrevision: str = "${id}"\ndown_revision: Union[str, None] = ${value}\n`)
-  }
-  return dir
-}
-const LINEAR = versions('linear', { a: null, b: 'a', c: 'b' })
-const FORK = versions('fork', { a: null, b: 'a', c: 'b', x: 'b' })
+const LINEAR = writeVersionsDir(root, 'linear', { a: null, b: 'a', c: 'b' })
+const FORK = writeVersionsDir(root, 'fork', { a: null, b: 'a', c: 'b', x: 'b' })
 
 let counter = 0
 /** A fresh database whose version table holds `rows` (no table when rows is null). */

@@ -1,8 +1,7 @@
 // The alembic:revision state table of the contract, both columns: for every state, a real
 // round against PostgreSQL read leniently (/health) and strictly (/health/schema, `check`),
 // and where the expected heads come from (EXPECTED_REVISION, then the directory, then the manifest).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { CHECKS } from '../../src/checks/index.js'
@@ -13,22 +12,14 @@ import { renderHealth } from '../../src/render/health.js'
 import { renderMetrics } from '../../src/render/metrics.js'
 import { runRound } from '../../src/round.js'
 import { startPostgres } from '../helpers/postgres.js'
+import { writeVersionsDir } from '../helpers/versions-dir.js'
 
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
-const root = mkdtempSync(join(tmpdir(), 'sentinel-alembic-views-'))
-t.teardown(() => rmSync(root, { recursive: true, force: true }))
+const root = t.testdir({})
 
-function versions (name: string, revisions: Record<string, string | null>): string {
-  const dir = join(root, name)
-  mkdirSync(dir)
-  for (const [id, down] of Object.entries(revisions)) {
-    writeFileSync(join(dir, `${id}.py`), `revision = "${id}"\ndown_revision = ${down === null ? 'None' : `"${down}"`}\n`)
-  }
-  return dir
-}
-const LINEAR = versions('linear', { a: null, b: 'a', c: 'b' })
-const FORK = versions('fork', { a: null, b: 'a', c: 'b', x: 'b' })
+const LINEAR = writeVersionsDir(root, 'linear', { a: null, b: 'a', c: 'b' })
+const FORK = writeVersionsDir(root, 'fork', { a: null, b: 'a', c: 'b', x: 'b' })
 const manifest = (heads: string[]): string => {
   const file = join(root, `manifest-${heads.join('-')}.json`)
   writeFileSync(file, JSON.stringify({ version: 1, alembic: { heads }, tables: {} }))

@@ -1,13 +1,13 @@
 // The CLI part of the contract against a real PostgreSQL: every flag overrides its variable
 // (check and snapshot), exit codes 0 for pass or warn / 1 for a mismatch / 2 when it could not
 // check, and `check --format json` prints exactly the /health/schema body with details.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { runCli } from '../helpers/cli.js'
 import { freePort, startPostgres } from '../helpers/postgres.js'
 import { startTestService } from '../helpers/service.js'
+import { writeVersionsDir } from '../helpers/versions-dir.js'
 
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
@@ -17,16 +17,10 @@ await pg.query(`CREATE TABLE pdfs (id integer PRIMARY KEY, file_id varchar(36));
   CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('b')`, [], 'app')
 const dead = `postgres://postgres:${pg.password}@127.0.0.1:${await freePort()}/app`
 
-const dir = mkdtempSync(join(tmpdir(), 'sentinel-cli-contract-'))
-t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const dir = t.testdir({})
 const file = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p }
-const versions = (name: string, revisions: Record<string, string | null>): string => {
-  mkdirSync(join(dir, name))
-  for (const [id, down] of Object.entries(revisions)) file(`${name}/${id}.py`, `revision = "${id}"\ndown_revision = ${down === null ? 'None' : `"${down}"`}\n`)
-  return join(dir, name)
-}
-const BEHIND = versions('behind', { a: null, b: 'a', c: 'b' })
-const AT_B = versions('at-b', { a: null, b: 'a' })
+const BEHIND = writeVersionsDir(dir, 'behind', { a: null, b: 'a', c: 'b' })
+const AT_B = writeVersionsDir(dir, 'at-b', { a: null, b: 'a' })
 const manifest = (tables: Record<string, Record<string, unknown>>): string =>
   file(`m${Object.keys(tables).join('-')}-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ version: 1, tables: Object.fromEntries(Object.entries(tables).map(([k, columns]) => [k, { columns }])) }))
 const GOOD = manifest({ pdfs: { id: { type: 'integer', nullable: false }, file_id: 'varchar' } })

@@ -1,7 +1,5 @@
 // Database sessions per the contract: a pool of at most 2 connections named schema-sentinel,
 // and no named prepared statements in a full round (Supabase's transaction pooler rejects them).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Check } from '../../src/checks/check.js'
@@ -33,10 +31,8 @@ t.test('the pool never holds more than 2 connections, all named schema-sentinel'
 t.test('a full round prepares no named statement', async (t) => {
   await pg.query(`CREATE TABLE pdfs (id integer PRIMARY KEY);
     CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('r1')`)
-  const dir = mkdtempSync(join(tmpdir(), 'sentinel-sessions-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = t.testdir({ 'expected.json': JSON.stringify({ version: 1, tables: { pdfs: { columns: { id: 'integer' } } } }) })
   const manifest = join(dir, 'expected.json')
-  writeFileSync(manifest, JSON.stringify({ version: 1, tables: { pdfs: { columns: { id: 'integer' } } } }))
   const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_TIMEOUT_MS: '10000', EXPECTED_SCHEMA: manifest, EXPECTED_REVISION: 'r1' }, {}, { requireDatabase: true })
   const pool = createPool(config)
   t.teardown(() => pool.end())

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Test } from 'tap'
 import { CLI_ENTRY } from './cli.js'
+import { pollPath } from './poll.js'
 import { freePort } from './postgres.js'
 
 export interface Exit { readonly code: number | null, readonly signal: NodeJS.Signals | null }
@@ -57,15 +58,6 @@ export async function spawnService (t: Test, env: Record<string, string | undefi
     stdout: () => out,
     stderr: () => err,
     get,
-    async waitFor (path, predicate, timeoutMs = 10_000, init) {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const res = await get(path, init)
-        const body = await res.text()
-        if (predicate(res, body)) return { res, body }
-        if (Date.now() > deadline) throw new Error(`timed out waiting on ${path}: last ${res.status} ${body.slice(0, 500)}`)
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    }
+    waitFor: (path, predicate, timeoutMs, init) => pollPath(get, path, predicate, timeoutMs, init)
   }
 }

@@ -2,22 +2,10 @@
 // traversal), query strings and headers (huge, duplicated Authorization, wrong schemes,
 // tokens of the wrong length). The same seed gives the same requests.
 import { connect } from 'node:net'
+import { pick, type Rng } from './rng.js'
 
-export type Rng = () => number
+export { pick, rng, type Rng } from './rng.js'
 
-/** mulberry32: small, fast, good enough to pick fuzz cases reproducibly. */
-export function rng (seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-export const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)]!
 const int = (r: Rng, max: number): number => Math.floor(r() * max)
 const chars = (r: Rng, n: number, alphabet: string): string => Array.from({ length: n }, () => alphabet[int(r, alphabet.length)]).join('')
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'

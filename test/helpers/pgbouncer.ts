@@ -2,11 +2,12 @@
 // transaction pooling mode like Supabase's pooler on port 6543. Runs in the foreground as
 // a child process (as `nobody` when we are root: pgbouncer refuses to run as root).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chownSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './postgres.js'
+import { superviseTool } from './tool-process.js'
 
 export const PGBOUNCER = '/usr/sbin/pgbouncer'
 
@@ -59,30 +60,18 @@ export async function startPgbouncer (opts: BouncerOptions): Promise<Bouncer> {
   }
   // `-u`: pgbouncer drops to that user itself, so signals reach it directly.
   const child: ChildProcess = spawn(PGBOUNCER, asRoot ? ['-u', 'nobody', ini] : [ini], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stdout?.on('data', (d) => { log += String(d) })
-  child.stderr?.on('data', (d) => { log += String(d) })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
-      await exited
-      clearTimeout(timer)
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
+  const tool = superviseTool(child, { signal: 'SIGINT', graceMs: 3000, dir })
   try {
-    await waitForPort(port, 10_000, () => child.exitCode !== null)
+    await waitForPort(port, 10_000, tool.gone)
   } catch (err) {
-    await stop()
-    throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${log}`)
+    await tool.stop()
+    throw new Error(`pgbouncer did not start: ${(err as Error).message}\n${tool.logs()}`)
   }
   return {
     port,
     url: (user, password, database) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    logs: () => log,
-    stop
+    logs: tool.logs,
+    stop: tool.stop
   }
 }
 

@@ -1,10 +1,11 @@
 // A real Prometheus server (Debian's /usr/bin/prometheus) on 127.0.0.1 with temp storage,
 // for end-to-end tests of scraping and alert rules. Stopped by the caller (t.teardown).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './postgres.js'
+import { superviseTool } from './tool-process.js'
 
 export const PROMETHEUS = '/usr/bin/prometheus'
 
@@ -28,31 +29,19 @@ export async function startPrometheus (config: string, files: Readonly<Record<st
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn'
   ], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stdout.on('data', (d) => { log += String(d) })
-  child.stderr.on('data', (d) => { log += String(d) })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const tool = superviseTool(child, { signal: 'SIGTERM', graceMs: 5000, dir })
   const url = `http://127.0.0.1:${port}`
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(timer)
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
   const until = Date.now() + 20_000
   for (;;) {
-    if (child.exitCode !== null) {
-      await stop()
-      throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`)
+    if (tool.gone()) {
+      await tool.stop()
+      throw new Error(`prometheus exited with ${child.exitCode}:\n${tool.logs()}`)
     }
     const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)
     if (ready) break
     if (Date.now() > until) {
-      await stop()
-      throw new Error(`prometheus not ready after 20 s:\n${log}`)
+      await tool.stop()
+      throw new Error(`prometheus not ready after 20 s:\n${tool.logs()}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -64,7 +53,7 @@ export async function startPrometheus (config: string, files: Readonly<Record<st
       if (body.status !== 'success') throw new Error(`prometheus /api/v1/${path}: ${body.error ?? res.status}`)
       return body.data
     },
-    logs: () => log,
-    stop
+    logs: tool.logs,
+    stop: tool.stop
   }
 }

@@ -6,6 +6,7 @@ import { startService, type RunningService } from '../../src/commands/serve.js'
 import { loadConfig, type Flags } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { secretsOf } from '../../src/postgres/pool.js'
+import { pollPath } from './poll.js'
 
 export interface TestService extends RunningService {
   /** Everything the service logged so far (pino JSON lines). */
@@ -27,15 +28,6 @@ export async function startTestService (t: Test, env: Record<string, string | un
     ...service,
     logs: () => captured,
     get,
-    async waitFor (path, predicate, timeoutMs = 10_000, init) {
-      const until = Date.now() + timeoutMs
-      for (;;) {
-        const res = await get(path, init)
-        const body = await res.text()
-        if (predicate(res, body)) return { res, body }
-        if (Date.now() > until) throw new Error(`timed out waiting on ${path}: last ${res.status} ${body.slice(0, 500)}`)
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    }
+    waitFor: (path, predicate, timeoutMs, init) => pollPath(get, path, predicate, timeoutMs, init)
   }
 }
