@@ -72,7 +72,12 @@ t.test('bad configuration and bad flags exit 2 with one line', async (t) => {
 t.test('--help and --version exit 0', async (t) => {
   const help = await runCli(['--help'])
   t.equal(help.code, 0)
-  t.match(help.stdout, /serve[\s\S]*check/)
+  t.match(help.stdout, /serve[\s\S]*check[\s\S]*snapshot[\s\S]*heads/, 'the four commands of the contract')
+  for (const [command, flags] of [['check', ['--format', '--database-url', '--expected', '--versions-dir', '--expected-revision', '--schemas']], ['snapshot', ['--format', '--database-url', '--schemas']], ['heads', ['--versions-dir']]] as const) {
+    const sub = await runCli([command, '--help'])
+    t.equal(sub.code, 0)
+    for (const flag of flags) t.match(sub.stdout, flag, `${command} has ${flag}`)
+  }
   const version = await runCli(['--version'])
   t.equal(version.code, 0)
   t.equal(version.stdout.trim(), '0.1.0')
