@@ -11,23 +11,29 @@ export interface Monitor {
   readonly firstRound: Promise<Report>
   /** Runs a round now unless one is running (tests and the CLI use it). */
   tick (): Promise<Report | undefined>
-  /** Stops the timer and waits for a running round. */
-  stop (): Promise<void>
+  /**
+   * Stops the timer and waits for a running round; after `waitMs` (default: no limit) the
+   * round is cut short, as its deadline would, so a long CHECK_TIMEOUT_MS cannot hold up shutdown.
+   */
+  stop (opts?: { readonly waitMs?: number }): Promise<void>
 }
 
 export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   let latest: Report | undefined
   let running: Promise<Report> | undefined
   let stopped = false
+  const stopping = new AbortController()
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
 
   const tick = async (): Promise<Report | undefined> => {
     if (stopped) return latest
     if (running !== undefined) return undefined // never overlap: skip this tick
-    running = runRound(deps, latest?.errorsTotal)
+    running = runRound(deps, latest?.errorsTotal, stopping.signal)
     try {
       const report = await running
+      // A round cut short by stop() says "timeout": not news to keep while shutting down.
+      if (stopping.signal.aborted) return latest
       logTransition(logger, latest, report)
       latest = report
       resolveFirst(report)
@@ -45,10 +51,13 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
     latest: () => latest,
     firstRound,
     tick,
-    async stop () {
+    async stop (opts = {}) {
       stopped = true
       clearInterval(timer)
+      const waitMs = opts.waitMs ?? Infinity
+      const cut = Number.isFinite(waitMs) ? setTimeout(() => stopping.abort(), waitMs) : undefined
       await running?.catch(() => undefined)
+      clearTimeout(cut)
     }
   }
 }

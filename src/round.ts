@@ -22,18 +22,25 @@ export const UNREACHABLE_OUTPUT = 'skipped: database unreachable'
 
 class DeadlineReached extends Error {}
 
-/** Runs one round. `errorsTotal` is the running count to carry into the Report (not mutated). */
-export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<string, number>> = {}): Promise<Report> {
+/**
+ * Runs one round. `errorsTotal` is the running count to carry into the Report (not mutated).
+ * `stop` ends the round early, as its deadline would (shutdown must not wait for a long one).
+ */
+export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<string, number>> = {}, stop?: AbortSignal): Promise<Report> {
   const { config } = deps
   const startedAt = Date.now()
   const deadline = startedAt + config.checkTimeoutMs
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
+  let onStop: (() => void) | undefined
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+    const end = (): void => {
       controller.abort()
       reject(new DeadlineReached())
-    }, config.checkTimeoutMs)
+    }
+    timer = setTimeout(end, config.checkTimeoutMs)
+    if (stop?.aborted === true) end()
+    else if (stop !== undefined) stop.addEventListener('abort', onStop = end, { once: true })
   })
   expired.catch(() => {}) // observed through Promise.race below
   const lease = new Lease(deps.pool, deadline)
@@ -82,6 +89,7 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
     }
   }
   clearTimeout(timer)
+  if (onStop !== undefined) stop?.removeEventListener('abort', onStop)
   lease.release(timedOut || failed)
 
   const connectivity = results.find((r) => r.name === 'postgres:connectivity')

@@ -58,11 +58,11 @@ export async function startService (config: Config, logger: Logger = createLogge
     close (opts = {}) {
       closing ??= (async () => {
         shuttingDown = true
-        // No new rounds from here; the running one ends within its deadline while we drain.
-        const stopped = monitor.stop()
+        // No new rounds from here; a running one may finish while we drain, then it is cut short.
+        const drainMs = opts.drainMs ?? 0
+        const stopped = monitor.stop({ waitMs: drainMs })
         // Without a drain, app.close() at once drops idle keep-alive connections and refuses
         // new ones: a readiness probe would never see the 503 that tells it we are leaving.
-        const drainMs = opts.drainMs ?? 0
         if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs))
         await app.close()
         await stopped
