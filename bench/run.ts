@@ -8,9 +8,10 @@ import { buildPackage, type Build } from './build.js'
 import { warnDrifts } from './big-schema.js'
 import { benchCatalog, prepareCatalogDb } from './catalog.js'
 import { benchHttp } from './http.js'
-import { describeMachine, loadAverage, machineLines } from './machine.js'
+import { describeMachine, loadAverage } from './machine.js'
 import { benchMemory } from './memory.js'
 import { benchStartup, benchStartupWithManifest } from './startup.js'
+import { resultsMarkdown } from './results.js'
 import { sectionText, summaryTable, type PartResult, type Row, type Section } from './table.js'
 
 const PARTS = ['startup', 'http', 'catalog', 'memory'] as const
@@ -23,7 +24,12 @@ const { values } = parseArgs({
   }
 })
 const only = new Set((values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()))
-for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part "${p}" (expected ${PARTS.join(', ')})`)
+for (const p of only) {
+  if (!(PARTS as readonly string[]).includes(p)) {
+    process.stderr.write(`bench: --only: unknown part "${p}" (expected ${PARTS.join(', ')})\n`)
+    process.exit(2)
+  }
+}
 const wanted = (p: Part): boolean => only.has(p)
 
 const log = (text: string): void => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`) }
@@ -35,9 +41,9 @@ log(`load average before: ${loadBefore}`)
 // and it would vacuum the big catalogs of part 3 in the middle of a measurement (part 3 runs
 // VACUUM ANALYZE on them itself). pg_stat_statements counts part 2's statements.
 const pg = await startPostgres({ settings: { autovacuum: 'off', max_connections: '100', shared_preload_libraries: 'pg_stat_statements' } })
-const rows: Row[] = []
-const sections: Section[] = []
-const add = (r: PartResult): void => { rows.push(...r.rows); sections.push(...r.sections) }
+// Printed in the order of the issue's targets, whatever order they ran in.
+const results = new Map<Part, PartResult[]>(PARTS.map((p) => [p, []]))
+const add = (part: Part, r: PartResult): void => { results.get(part)!.push(r) }
 let postgresVersion = ''
 try {
   postgresVersion = String((await pg.query<{ v: string }>('SELECT version() AS v'))[0]?.v).replace(/ on .*$/, '')
@@ -52,29 +58,35 @@ try {
     if (build.problem !== undefined) log(`tsc: ${build.problem}`)
   }
   if (wanted('startup')) {
-    log('part 5: start-up')
-    add(await benchStartup({ small, build, runs: 5 }))
+    log('start-up (target 5)')
+    add('startup', await benchStartup({ small, build, runs: 5 }))
   }
   if (wanted('http')) {
-    log('parts 1-2: HTTP and database load')
-    add(await benchHttp({ db: small, statsUrl: pg.url(), durationS: 3, reps: 5, build }))
+    log('HTTP and database load (targets 1 and 2)')
+    add('http', await benchHttp({ db: small, statsUrl: pg.url(), durationS: 3, reps: 5, build }))
   }
   if (wanted('catalog') || wanted('memory')) {
-    log('part 3: creating 500 and 5,000 tables x 20 columns')
+    log('creating 500 and 5,000 tables x 20 columns')
     const s500 = await prepareCatalogDb(pg, 500)
     const s5000 = await prepareCatalogDb(pg, 5000)
     log(`created in ${Math.round(s500.createMs + s5000.createMs)} ms`)
-    if (wanted('catalog')) add(await benchCatalog(s500, s5000))
-    if (wanted('memory')) {
-      log('part 4: memory')
-      add(await benchMemory({ build, small, big: s5000 }))
+    if (wanted('catalog')) {
+      log('catalog scale (target 3)')
+      add('catalog', await benchCatalog(s500, s5000))
     }
-    if (wanted('startup')) add(await benchStartupWithManifest(build, s5000))
+    if (wanted('memory')) {
+      log('memory (target 4)')
+      add('memory', await benchMemory({ build, small, big: s5000 }))
+    }
+    if (wanted('startup')) add('startup', await benchStartupWithManifest(build, s5000))
   }
 } finally {
   await pg.destroy()
 }
 
+const ordered = (['http', 'catalog', 'memory', 'startup'] as const).flatMap((p) => results.get(p)!)
+const rows: Row[] = ordered.flatMap((r) => r.rows)
+const sections: Section[] = ordered.flatMap((r) => r.sections)
 const machine = describeMachine(postgresVersion)
 const elapsed = (performance.now() - started) / 1000
 const summary = summaryTable(rows)
@@ -82,21 +94,6 @@ process.stdout.write(`\n${summary}\n${sections.map(sectionText).join('\n')}\n`)
 log(`done in ${elapsed.toFixed(0)} s; load average after: ${loadAverage()}`)
 
 if (values.results !== undefined) {
-  const text = [
-    '# schema-sentinel benchmark results',
-    '',
-    `One run of \`npm run bench\` on a shared 2-core VM (other engineers were running tests on it, so treat single figures as indicative; the ratios compare things measured side by side in the same run).`,
-    '',
-    ...machineLines(machine).map((l) => `- ${l}`),
-    `- load average before / after: ${loadBefore} / ${loadAverage()}; whole run ${elapsed.toFixed(0)} s`,
-    '',
-    '## Summary',
-    '',
-    summary,
-    '## Details',
-    '',
-    sections.map(sectionText).join('\n')
-  ].join('\n')
-  writeFileSync(values.results, text)
+  writeFileSync(values.results, resultsMarkdown(rows, sections, { machine, loadBefore, loadAfter: loadAverage(), elapsedS: elapsed }))
   log(`wrote ${values.results}`)
 }

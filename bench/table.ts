@@ -22,9 +22,9 @@ export interface PartResult {
   readonly sections: readonly Section[]
 }
 
-/** A summary row with a target: `ratio` is measured/target, read "lower is better" unless `higherIsBetter`. */
+/** A summary row with a target. `ratio` is the share of the target used (<= 1 meets it); NaN prints nothing. */
 export function targetRow (metric: string, measured: string, target: string, ratio: number, pass: boolean): Row {
-  return { metric, measured, target, ratio: `${ratio.toFixed(2)}x`, verdict: pass ? 'PASS' : 'MISS' }
+  return { metric, measured, target, ratio: Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}x`, verdict: pass ? 'PASS' : 'MISS' }
 }
 
 export function infoRow (metric: string, measured: string, ratio = ''): Row {
