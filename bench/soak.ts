@@ -55,7 +55,7 @@ try {
     const load = startLoad(`${base}/health`, { connections: 4, rate: RATE, paths: ['/health', '/health/schema', '/metrics', '/health/ready'] })
 
     console.log(`soak: ${MINUTES} min; rounds every ${INTERVAL_MS} ms; manifest ${TABLES} tables x ${COLUMNS_PER_TABLE} columns = ${TABLES * COLUMNS_PER_TABLE} columns; HTTP load ${RATE} req/s`)
-    console.log('minute  rss_mb  heap_used_mb  rounds  drift_ms  findings  answers  non_2xx  conn_errors  sessions_max')
+    console.log('minute  rss_mb  heap_used_mb  heap_total_mb  external_mb  rounds  drift_ms  findings  answers  non_2xx  conn_errors  sessions_max')
     const rssByMinute: number[] = []
     let lastRollbacks = await rollbacks()
     let lastAnswers = 0
@@ -74,6 +74,7 @@ try {
       const findings = ['missing_table', 'missing_column', 'type_mismatch'].reduce((a, k) => a + metric(text, 'schema_sentinel_drift_findings', `{kind="${k}",severity="fail"}`), 0)
       console.log([
         String(minute).padStart(6), mb(rss).padStart(6), mb(metric(text, 'schema_sentinel_nodejs_heap_size_used_bytes')).padStart(12),
+        mb(metric(text, 'schema_sentinel_nodejs_heap_size_total_bytes')).padStart(13), mb(metric(text, 'schema_sentinel_nodejs_external_memory_bytes')).padStart(11),
         String(Math.round((now - lastRollbacks) / 3)).padStart(6),
         (metric(text, 'schema_sentinel_check_duration_seconds', '{check="schema:drift"}') * 1000).toFixed(0).padStart(8),
         String(findings).padStart(8), String(load.answered() - lastAnswers).padStart(7), String(non2xx).padStart(7),
