@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../dev/embedded-postgres.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -12,6 +13,7 @@ export interface NodeChild {
   readonly pid: number
   /** stdout and stderr so far (for error messages). */
   output (): string
+  exited (): boolean
   /** Resolves with the first stdout line that matches. */
   line (pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
@@ -40,6 +42,7 @@ export function spawnNode (args: readonly string[], env: Record<string, string>)
     proc,
     pid: proc.pid,
     output: () => out,
+    exited: () => proc.exitCode !== null || proc.signalCode !== null,
     line (pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => { remove(); reject(new Error(`timed out waiting for ${pattern} from node ${args.join(' ')}:\n${out.slice(-2000)}`)) }, timeoutMs)
@@ -77,7 +80,7 @@ export function memoryOf (pid: number): Memory {
 }
 
 /** Polls `url` until it answers `status`; resolves with the time it first did (performance.now()). */
-export async function waitForStatus (url: string, status: number, timeoutMs = 30_000, everyMs = 5): Promise<number> {
+export async function waitForStatus (url: string, status: number, timeoutMs = 30_000, everyMs = 5, alive: () => boolean = () => true): Promise<number> {
   const until = performance.now() + timeoutMs
   for (;;) {
     try {
@@ -85,8 +88,41 @@ export async function waitForStatus (url: string, status: number, timeoutMs = 30
       await res.arrayBuffer()
       if (res.status === status) return performance.now()
     } catch { /* not listening yet */ }
+    if (!alive()) throw new Error(`the server for ${url} exited before answering ${status}`)
     if (performance.now() > until) throw new Error(`timed out waiting for ${status} from ${url}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+}
+
+export interface Started {
+  readonly child: NodeChild
+  readonly url: string
+  /** performance.now() just before the spawn, and when `path` first answered 200. */
+  readonly spawnedAt: number
+  readonly readyAt: number
+}
+
+/**
+ * Spawns a server on a free port and waits for `path` to answer 200. When the child exits first,
+ * tries again on another port: a probe to a port nobody listens on yet can be given that same
+ * port as its own source port (TCP self-connect), and the server then cannot listen on it.
+ */
+export async function startOnFreePort (spawn: (port: number) => NodeChild, path: string, timeoutMs = 60_000): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const spawnedAt = performance.now()
+    const child = spawn(port)
+    const url = `http://127.0.0.1:${port}`
+    try {
+      const readyAt = await waitForStatus(url + path, 200, timeoutMs, 5, () => !child.exited())
+      return { child, url, spawnedAt, readyAt }
+    } catch (err) {
+      const exitedFirst = child.exited()
+      await child.stop()
+      if (!exitedFirst || attempt >= 3) throw new Error(`${(err as Error).message}:\n${child.output().slice(-1500)}`)
+      const last = child.output().trim().split('\n').pop() ?? ''
+      process.stderr.write(`bench: the server for ${url} exited before it was ready (${last.slice(0, 200)}); trying another port\n`)
+    }
   }
 }
 

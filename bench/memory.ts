@@ -1,9 +1,8 @@
 // Part 4: the service's resident memory (a child process; /proc/<pid>/status) under HTTP load,
 // with the big manifest beside the same service with a small one, so the manifest's share shows.
 import { getHeapStatistics } from 'node:v8'
-import { freePort } from '../dev/embedded-postgres.js'
 import type { Build } from './build.js'
-import { memoryOf, spawnNode, waitForStatus, type Memory } from './children.js'
+import { memoryOf, spawnNode, startOnFreePort, type Memory } from './children.js'
 import { TOKEN } from './http.js'
 import { load, type LoadResult } from './load.js'
 import { fmt, infoRow, targetRow, type PartResult, type Section } from './table.js'
@@ -30,11 +29,9 @@ interface Measured {
 }
 
 async function underLoad (args: readonly string[], s: Scenario): Promise<Measured> {
-  const port = await freePort()
-  const child = spawnNode([...(s.flags ?? []), ...args], { ...s.env, HEALTH_TOKEN: TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
+  const { child, url } = await startOnFreePort((port) =>
+    spawnNode([...(s.flags ?? []), ...args], { ...s.env, HEALTH_TOKEN: TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), '/health/ready', 120_000)
   try {
-    const url = `http://127.0.0.1:${port}`
-    await waitForStatus(`${url}/health/ready`, 200, 120_000)
     const ready = memoryOf(child.pid)
     let peak: Memory = ready
     const sampler = setInterval(() => {

@@ -1,8 +1,7 @@
 // Part 5: from process start to /health/ready 200, built and under tsx, beside the time a bare
 // node HTTP server takes to answer its first request (the floor any node service pays).
-import { freePort } from '../dev/embedded-postgres.js'
 import type { Build } from './build.js'
-import { spawnNode, waitForStatus } from './children.js'
+import { spawnNode, startOnFreePort } from './children.js'
 import { fmt, infoRow, median, targetRow, type PartResult, type Row, type Section } from './table.js'
 
 const TSX: Variant = { name: 'tsx: node --import tsx src/cli.ts serve', args: ['--import', 'tsx', 'src/cli.ts', 'serve'], path: '/health/ready' }
@@ -21,17 +20,10 @@ interface Variant {
 
 /** Spawns, polls every 5 ms until `path` answers 200, stops; returns the elapsed ms. */
 async function timeToReady (v: Variant, env: Record<string, string>): Promise<number> {
-  const port = await freePort()
-  const t0 = performance.now()
-  const child = spawnNode(v.args, { ...env, ...v.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' })
-  try {
-    const t1 = await waitForStatus(`http://127.0.0.1:${port}${v.path}`, 200, 60_000)
-    return t1 - t0
-  } catch (err) {
-    throw new Error(`${v.name}: ${(err as Error).message}\n${child.output().slice(-1000)}`)
-  } finally {
-    await child.stop()
-  }
+  const { child, spawnedAt, readyAt } = await startOnFreePort((port) =>
+    spawnNode(v.args, { ...env, ...v.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), v.path)
+  await child.stop()
+  return readyAt - spawnedAt
 }
 
 export interface StartupOptions {
