@@ -28,8 +28,13 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle'
   })
 
+  // A keep-alive connection busy when close() starts would stay open afterwards and hold
+  // close() until the keep-alive timeout (72 s, past the 10 s grace): tell it to go.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store')
+    if (closing) reply.header('Connection', 'close')
   })
 
   // Other methods on a known path are 405 whatever the method (TRACE, PROPFIND, … reach no
