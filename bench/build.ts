@@ -1,7 +1,7 @@
 // A build of src/ in a temporary directory, so the bench never clobbers the checkout's dist/.
 // The directory mirrors the package: package.json, dist/, and links to what dist/ reads at run time.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './children.js'
@@ -15,8 +15,10 @@ export interface Build {
   readonly problem?: string
 }
 
-export function buildPackage (): Build {
-  const dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-build-'))
+/** Builds into `parent` (a new temporary directory by default). */
+export function buildPackage (parent?: string): Build {
+  const dir = parent !== undefined ? join(parent, 'package') : mkdtempSync(join(tmpdir(), 'sentinel-bench-build-'))
+  mkdirSync(dir, { recursive: true })
   const t0 = performance.now()
   const tsc = spawnSync(process.execPath, [
     join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'),

@@ -40,7 +40,7 @@ export interface CatalogDb {
 }
 
 /** Creates the tables (two sessions, one per core), snapshots them as the manifest, then plants drifts. */
-export async function prepareCatalogDb (server: TestPostgres, tables: number, name = `bench_cat_${tables}`, drifts = plantedDrifts(tables)): Promise<CatalogDb> {
+export async function prepareCatalogDb (server: TestPostgres, tables: number, name = `bench_cat_${tables}`, drifts = plantedDrifts(tables), dir = mkdtempSync(join(tmpdir(), 'sentinel-bench-'))): Promise<CatalogDb> {
   const url = await server.createDatabase(name)
   const t0 = performance.now()
   const half = Math.floor(tables / 2)
@@ -51,7 +51,7 @@ export async function prepareCatalogDb (server: TestPostgres, tables: number, na
   const t1 = performance.now()
   const json = await runSnapshot(config, 'json')
   const snapshotMs = performance.now() - t1
-  const manifest = join(mkdtempSync(join(tmpdir(), 'sentinel-bench-')), `manifest-${tables}.json`)
+  const manifest = join(dir, `manifest-${name}.json`)
   writeFileSync(manifest, json)
   for (const drift of drifts) await server.query(drift.sql, [], name)
   await server.query(ANALYZE_CATALOGS_SQL, [], name)

@@ -1,7 +1,9 @@
 // `npm run bench`: starts its own PostgreSQL, measures each target beside its point of
 // comparison in the same run, and prints one table. `--results FILE` also writes it as Markdown;
 // `--only http,catalog,memory,startup` runs some parts.
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startPostgres } from '../dev/embedded-postgres.js'
 import { buildPackage, type Build } from './build.js'
@@ -40,6 +42,7 @@ log(`load average before: ${loadBefore}`)
 // Autovacuum off: its workers' transactions would blur the per-database counters of part 2,
 // and it would vacuum the big catalogs of part 3 in the middle of a measurement (part 3 runs
 // VACUUM ANALYZE on them itself). pg_stat_statements counts part 2's statements.
+const work = mkdtempSync(join(tmpdir(), 'sentinel-bench-')) // manifests and the build; removed at the end
 const pg = await startPostgres({ settings: { autovacuum: 'off', max_connections: '100', shared_preload_libraries: 'pg_stat_statements' } })
 // Printed in the order of the issue's targets, whatever order they ran in.
 const results = new Map<Part, PartResult[]>(PARTS.map((p) => [p, []]))
@@ -50,11 +53,11 @@ try {
   await pg.query('CREATE EXTENSION pg_stat_statements')
   // The service's everyday database: 20 tables, its manifest, and drifts that only warn
   // (so /health and /health/schema answer 200, with findings in the details).
-  const small = await prepareCatalogDb(pg, 20, 'bench_http', warnDrifts(20))
+  const small = await prepareCatalogDb(pg, 20, 'bench_http', warnDrifts(20), work)
   let build: Build = { ms: 0, problem: 'not built' }
   if (wanted('startup') || wanted('memory') || wanted('http')) {
     log('building into a temporary directory')
-    build = buildPackage()
+    build = buildPackage(work)
     if (build.problem !== undefined) log(`tsc: ${build.problem}`)
   }
   if (wanted('startup')) {
@@ -67,8 +70,8 @@ try {
   }
   if (wanted('catalog') || wanted('memory')) {
     log('creating 500 and 5,000 tables x 20 columns')
-    const s500 = await prepareCatalogDb(pg, 500)
-    const s5000 = await prepareCatalogDb(pg, 5000)
+    const s500 = await prepareCatalogDb(pg, 500, undefined, undefined, work)
+    const s5000 = await prepareCatalogDb(pg, 5000, undefined, undefined, work)
     log(`created in ${Math.round(s500.createMs + s5000.createMs)} ms`)
     if (wanted('catalog')) {
       log('catalog scale (target 3)')
@@ -82,6 +85,7 @@ try {
   }
 } finally {
   await pg.destroy()
+  rmSync(work, { recursive: true, force: true })
 }
 
 const ordered = (['http', 'catalog', 'memory', 'startup'] as const).flatMap((p) => results.get(p)!)
