@@ -72,9 +72,9 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
       done({ status: 'fail', output: TIMEOUT_OUTPUT })
       continue
     }
+    let outcome: CheckOutcome | undefined
     try {
-      done(await Promise.race([check.run({ db: lease, config, expectation: deps.expectation }, controller.signal), expired]))
-      await Promise.race([lease.endTransaction(), expired])
+      outcome = await Promise.race([check.run({ db: lease, config, expectation: deps.expectation }, controller.signal), expired])
     } catch (err) {
       failed = true
       if (err instanceof DeadlineReached) {
@@ -86,6 +86,11 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
         await Promise.race([lease.endTransaction(), expired]).catch(() => { timedOut = true })
       }
       if (check.gatesOthers === true) reachable = false
+    }
+    if (outcome !== undefined) {
+      done(outcome)
+      // A deadline reached while rolling back marks the round, not this check's result.
+      await Promise.race([lease.endTransaction(), expired]).catch(() => { timedOut = true; failed = true })
     }
   }
   clearTimeout(timer)

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.js'
 import { createPool } from '../src/postgres/pool.js'
 import { runRound, TIMEOUT_OUTPUT, UNREACHABLE_OUTPUT } from '../src/round.js'
 import { freePort, startPostgres } from './helpers/postgres.js'
+import { startTcpProxy } from './helpers/tcp-proxy.js'
 
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
@@ -110,4 +111,20 @@ t.test('a database that never answers: connectivity fails with output "timeout",
   ])
   t.equal(report.up, false)
   t.same(report.errorsTotal, { 'postgres:connectivity': 2 }, 'the timeout is counted; the skipped check is not')
+})
+
+t.test('a deadline reached while rolling back leaves one result per check', async (t) => {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: pg.port })
+  t.teardown(() => proxy.close())
+  // The check answers, then the network goes silent: its ROLLBACK never returns.
+  const answersThenSilence = check('alembic:revision', async ({ db }) => {
+    await db.query('SELECT 1')
+    proxy.set('blackhole')
+    return { status: 'pass', output: 'answered' }
+  })
+  const after = check('schema:drift', async () => ({ status: 'pass' }))
+  const report = await round([connectivity, answersThenSilence, after], `postgres://postgres:${pg.password}@127.0.0.1:${proxy.port}/postgres`, 600)
+  t.same(report.checks.map((c) => c.name), ['postgres:connectivity', 'alembic:revision', 'schema:drift'], 'one result per check')
+  t.equal(report.checks[1]!.output, 'answered', 'the check keeps its own result')
+  t.equal(report.checks[2]!.output, TIMEOUT_OUTPUT, 'the next check reports the deadline')
 })
