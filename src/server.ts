@@ -34,7 +34,8 @@ export function buildApp (opts: AppOptions): FastifyInstance {
   app.addHook('preClose', async () => { closing = true })
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store')
-    if (closing) reply.header('Connection', 'close')
+    // Only once the listener is closed: earlier, a client could race a new request onto the socket.
+    if (closing && !app.server.listening) reply.header('Connection', 'close')
   })
 
   // Other methods on a known path are 405 whatever the method (TRACE, PROPFIND, … reach no
