@@ -9,8 +9,6 @@ export interface Monitor {
   latest (): Report | undefined
   /** Resolves when the first round has finished. */
   readonly firstRound: Promise<Report>
-  /** Runs a round now unless one is running (tests and the CLI use it). */
-  tick (): Promise<Report | undefined>
   /**
    * Stops the timer and waits for a running round; after `waitMs` (default: no limit) the
    * round is cut short, as its deadline would, so a long CHECK_TIMEOUT_MS cannot hold up shutdown.
@@ -50,7 +48,6 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   return {
     latest: () => latest,
     firstRound,
-    tick,
     async stop (opts = {}) {
       stopped = true
       clearInterval(timer)

@@ -22,19 +22,31 @@ export interface Rendered {
   readonly body: HealthBody
 }
 
+/** The body everyone may see: status, version, releaseId. */
+function base (status: Status, info: HealthInfo): HealthBody {
+  return { status, version: info.version, ...(info.releaseId !== undefined ? { releaseId: info.releaseId } : {}) }
+}
+
+/** /health/live: the process answers. */
+export function renderLive (info: HealthInfo): Rendered {
+  return { statusCode: 200, body: base('pass', info) }
+}
+
+/** /health/ready: a first round has finished and we are not shutting down; the reason is a detail. */
+export function renderReady (report: Report | undefined, shuttingDown: boolean, details: boolean, info: HealthInfo): Rendered {
+  const why = shuttingDown ? 'shutting down' : report === undefined ? NO_ROUND_OUTPUT : undefined
+  if (why === undefined) return { statusCode: 200, body: base('pass', info) }
+  return { statusCode: 503, body: details ? { ...base('fail', info), output: why } : base('fail', info) }
+}
+
 export function renderHealth (report: Report | undefined, view: View, details: boolean, info: HealthInfo): Rendered {
-  const base = (status: Status): HealthBody => ({
-    status,
-    version: info.version,
-    ...(info.releaseId !== undefined ? { releaseId: info.releaseId } : {})
-  })
   if (report === undefined) {
-    const body = base('fail')
+    const body = base('fail', info)
     if (details) body.output = NO_ROUND_OUTPUT
     return { statusCode: 503, body }
   }
   const status = overallStatus(report, view)
-  const body = base(status)
+  const body = base(status, info)
   if (details) {
     body.checks = Object.fromEntries(report.checks.map((c) => [c.name, [renderCheck(c, view)]]))
     const output = summary(report, view)

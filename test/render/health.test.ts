@@ -1,5 +1,5 @@
 import t from 'tap'
-import { renderHealth } from '../../src/render/health.js'
+import { renderHealth, renderLive, renderReady } from '../../src/render/health.js'
 import { alembicBehind, connectivityPass, driftClean, driftMissing, report } from './reports.js'
 
 const info = { version: '0.1.0', releaseId: '3f2c1e9' }
@@ -66,4 +66,14 @@ t.test('output: present exactly when the status is not pass, one line, only with
   t.equal(combos, 36)
   t.equal(renderHealth(undefined, 'health', true, info).body.output, 'no check round has finished yet')
   t.same(renderHealth(undefined, 'schema', false, info).body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9' })
+})
+
+t.test('liveness and readiness bodies', async (t) => {
+  t.same(renderLive(info), { statusCode: 200, body: { status: 'pass', version: '0.1.0', releaseId: '3f2c1e9' } })
+  const r = report([connectivityPass])
+  t.same(renderReady(r, false, true, info), { statusCode: 200, body: { status: 'pass', version: '0.1.0', releaseId: '3f2c1e9' } })
+  t.same(renderReady(undefined, false, true, info).body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9', output: 'no check round has finished yet' })
+  t.equal(renderReady(undefined, false, true, info).statusCode, 503)
+  t.same(renderReady(r, true, true, info), { statusCode: 503, body: { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9', output: 'shutting down' } })
+  t.same(renderReady(r, true, false, info).body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9' }, 'the reason is a detail')
 })
