@@ -59,13 +59,19 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   }
 }
 
-// Log changes of state, not every round: a 10 s interval would otherwise flood the log.
+// Log changes, not every round: a 10 s interval would otherwise flood the log. A change of
+// reason under the same status is news too (a timeout that turns into a refused password).
 function logTransition (logger: Logger | undefined, before: Report | undefined, after: Report): void {
   if (logger === undefined) return
   const was = before === undefined ? undefined : overallStatus(before, 'schema')
   const now = overallStatus(after, 'schema')
-  if (was === now) return
-  const failing = after.checks.filter((c) => c.strictStatus !== 'pass').map((c) => ({ check: c.name, status: c.strictStatus, output: c.output }))
+  const failing = notPassing(after)
+  if (was === now && before !== undefined && JSON.stringify(notPassing(before)) === JSON.stringify(failing)) return
   const level = now === 'pass' ? 'info' : now === 'warn' ? 'warn' : 'error'
-  logger[level]({ status: now, previous: was ?? null, checks: failing }, `check status is now ${now}`)
+  const msg = was === now ? `check status is still ${now}, for another reason` : `check status is now ${now}`
+  logger[level]({ status: now, previous: was ?? null, checks: failing }, msg)
+}
+
+function notPassing (report: Report): Array<{ check: string, status: string, output: string | undefined }> {
+  return report.checks.filter((c) => c.strictStatus !== 'pass').map((c) => ({ check: c.name, status: c.strictStatus, output: c.output }))
 }

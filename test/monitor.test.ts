@@ -1,6 +1,9 @@
-// Background rounds never overlap: a tick that finds a round running is skipped.
+// Background rounds never overlap: a tick that finds a round running is skipped; the log
+// records changes, not rounds.
+import pino from 'pino'
 import t from 'tap'
 import type { Check } from '../src/checks/check.js'
+import type { Status } from '../src/report.js'
 import { connectivity } from '../src/checks/connectivity.js'
 import { loadConfig } from '../src/config.js'
 import { startMonitor } from '../src/monitor.js'
@@ -43,4 +46,35 @@ t.test('slow rounds are never run in parallel and the latest Report replaces the
   const after = rounds
   await new Promise((resolve) => setTimeout(resolve, 100))
   t.equal(rounds, after, 'no round after stop()')
+})
+
+t.test('the log records each change of status, and of reason under the same status, once', async (t) => {
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' })
+  const pool = createPool(config)
+  // One outcome a round; a repeat of the last outcome must not be logged again.
+  const script: Array<[Status, string | undefined]> = [
+    ['pass', undefined], ['pass', undefined], ['fail', 'timeout'], ['fail', 'timeout'],
+    ['fail', 'password authentication failed (SQLSTATE 28P01)'], ['fail', 'password authentication failed (SQLSTATE 28P01)'],
+    ['pass', undefined]
+  ]
+  let round = 0
+  const scripted: Check = {
+    name: 'schema:drift',
+    async run () {
+      const [status, output] = script[Math.min(round++, script.length - 1)]!
+      return { status, ...(output !== undefined ? { output } : {}) }
+    }
+  }
+  const lines: Array<{ msg: string, status: string, checks: Array<{ output?: string }> }> = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+  const monitor = startMonitor({ pool, checks: [connectivity, scripted], config, expectation: {}, version: '0' }, logger)
+  while (round < script.length + 2) await new Promise((resolve) => setTimeout(resolve, 20))
+  await monitor.stop()
+  await pool.end()
+  t.same(lines.map((l) => [l.msg, l.checks.map((c) => c.output)]), [
+    ['check status is now pass', []],
+    ['check status is now fail', ['timeout']],
+    ['check status is still fail, for another reason', ['password authentication failed (SQLSTATE 28P01)']],
+    ['check status is now pass', []]
+  ])
 })

@@ -97,9 +97,12 @@ function finish (client: pg.PoolClient, destroy: boolean, listener: (err: Error)
     // release(err) only ends the socket politely; a black-holed peer would keep it half-open.
     const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream
     stream?.destroy?.()
+    // pg may still emit on a destroyed client; keep swallowing for a moment, then let go.
+    setTimeout(() => client.removeListener('error', listener), 1000).unref()
   } else {
+    // Back in the pool, whose idle listener takes over: removing ours now keeps one reused
+    // client from gathering a listener per round (MaxListenersExceededWarning at short intervals).
+    client.removeListener('error', listener)
     client.release()
   }
-  // pg may still emit on a destroyed client; keep swallowing for a moment, then let go.
-  setTimeout(() => client.removeListener('error', listener), 1000).unref()
 }

@@ -73,7 +73,7 @@ t.test('no secret leaks through faults', async (t) => {
 
   svc.child.kill('SIGTERM')
   t.equal((await svc.exited).code, 0, 'serve exits 0')
-  t.match(svc.stdout(), /28P01.*check status is now fail/, 'the log holds the failures (where a leak would show)')
+  t.match(svc.stdout(), /28P01.*check status is (now|still) fail/, 'the log holds the failures (where a leak would show)')
   t.ok(seen.length > 200, `collected ${seen.length} responses`)
   t.same(leaks(seen.join('\n'), secrets).map((s) => secrets.indexOf(s)), [], 'no secret in any response (status, headers, body)')
   t.same(leaks(svc.stdout(), secrets).map((s) => secrets.indexOf(s)), [], 'no secret on stdout')
