@@ -1,6 +1,6 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
-import { readCatalog, SUPABASE_SCHEMAS } from '../schema/catalog.js'
-import { diffSchema, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import { catalogTables, SUPABASE_SCHEMAS } from '../schema/catalog.js'
+import { schemasToRead, startDiff, type DiffOptions } from '../schema/diff.js'
 import { worst, type DriftFacts, type Status } from '../report.js'
 import type { Check, CheckOutcome } from './check.js'
 
@@ -19,8 +19,10 @@ export const schemaDrift: Check = {
       alembicVersionTable: config.alembicVersionTable,
       managedSchemas: SUPABASE_SCHEMAS
     }
-    const snapshot = await readCatalog(db, schemasToRead(manifest, opts))
-    return driftOutcome(diffSchema(manifest, snapshot, opts))
+    // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
+    const diff = startDiff(manifest, opts)
+    for await (const live of catalogTables(db, schemasToRead(manifest, opts))) diff.table(live)
+    return driftOutcome(diff.finish())
   }
 }
 

@@ -1,8 +1,8 @@
 // Expected schema vs live catalog -> findings. Pure: no I/O, deterministic order.
 import type { SeverityOverride } from '../config.js'
-import type { ExpectedColumn, ExpectedSchema } from '../expectation.js'
+import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
 import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from '../report.js'
-import { tableKey, type CatalogColumn, type CatalogSnapshot } from './catalog.js'
+import { tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from './catalog.js'
 import { qualified } from './names.js'
 import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError, type PgType } from './normalise.js'
 
@@ -35,7 +35,21 @@ export function schemasToRead (expected: ExpectedSchema, opts: DiffOptions): str
   return [...out]
 }
 
+/** A diff fed one live table at a time, so a round never holds the whole catalog. */
+export interface DriftDiff {
+  /** Compares one live table with its manifest entry; give each live table once. */
+  table (live: CatalogTable): void
+  /** Adds the expected tables that never came (missing), and returns the sorted findings. */
+  finish (): DriftFacts
+}
+
 export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, opts: DiffOptions): DriftFacts {
+  const diff = startDiff(expected, opts)
+  for (const live of actual.tables.values()) diff.table(live)
+  return diff.finish()
+}
+
+export function startDiff (expected: ExpectedSchema, opts: DiffOptions): DriftDiff {
   const findings: Finding[] = []
   const add: Add = (kind, table, column, message, shapes) => {
     const severity = opts.severity?.[kind] ?? DRIFT_SEVERITY[kind]
@@ -44,45 +58,60 @@ export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, o
   }
   const defaultSchema = opts.schemas[0] ?? 'public'
   const inScope = new Set(opts.schemas)
-  const expectedKeys = new Set<string>()
+  // Manifest entries by live key; a list, as `pdfs` and `public.pdfs` may both name one table.
+  const wanted = new Map<string, ExpectedTable[]>()
   let tablesCompared = 0
   let columnsCompared = 0
-
   for (const table of expected.tables) {
     const schema = table.schema ?? defaultSchema
     if (!inScope.has(schema) && (opts.managedSchemas?.has(schema) ?? false)) continue
-    const key = tableKey(schema, table.name)
-    expectedKeys.add(key)
     tablesCompared++
-    const live = actual.tables.get(key)
-    const name = qualified(schema, table.name)
-    if (live === undefined) {
-      add('missing_table', name, undefined, `${name} is expected but missing`)
-      continue
-    }
-    for (const [column, want] of table.columns) {
-      columnsCompared++
-      const have = live.byName.get(column)
-      if (have === undefined) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
-      else compareColumn(name, column, want, have, add)
-    }
-    for (const have of live.columns) {
-      if (!table.columns.has(have.name)) {
-        add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
-      }
-    }
+    const key = tableKey(schema, table.name)
+    const list = wanted.get(key)
+    if (list === undefined) wanted.set(key, [table])
+    else list.push(table)
   }
-
+  const seen = new Set<string>()
   const version = opts.alembicVersionTable
-  for (const [key, live] of actual.tables) {
-    if (expectedKeys.has(key) || !inScope.has(live.schema)) continue
-    if (version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)) continue
-    const name = qualified(live.schema, live.name)
-    add('extra_table', name, undefined, `${name} exists but is not in the manifest`)
-  }
 
-  findings.sort(byTableColumnKind)
-  return { findings, tablesCompared, columnsCompared }
+  return {
+    table (live) {
+      const key = tableKey(live.schema, live.name)
+      seen.add(key)
+      const name = qualified(live.schema, live.name)
+      const entries = wanted.get(key)
+      if (entries === undefined) {
+        if (!inScope.has(live.schema)) return
+        if (version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)) return
+        add('extra_table', name, undefined, `${name} exists but is not in the manifest`)
+        return
+      }
+      for (const table of entries) {
+        for (const [column, want] of table.columns) {
+          columnsCompared++
+          const have = live.byName.get(column)
+          if (have === undefined) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
+          else compareColumn(name, column, want, have, add)
+        }
+        for (const have of live.columns) {
+          if (!table.columns.has(have.name)) {
+            add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
+          }
+        }
+      }
+    },
+    finish () {
+      for (const [key, entries] of wanted) {
+        if (seen.has(key)) continue
+        for (const table of entries) {
+          const name = qualified(table.schema ?? defaultSchema, table.name)
+          add('missing_table', name, undefined, `${name} is expected but missing`)
+        }
+      }
+      findings.sort(byTableColumnKind)
+      return { findings, tablesCompared, columnsCompared }
+    }
+  }
 }
 
 type Add = (kind: FindingKind, table: string, column: string | undefined, message: string, shapes?: { expected?: ColumnShape, actual?: ColumnShape }) => void

@@ -6,7 +6,7 @@ import { runCheck } from '../../src/commands/check.js'
 import { readAlembicHeads } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
 import { Lease } from '../../src/postgres/lease.js'
-import { readCatalog, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
+import { catalogTables, readCatalog, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../../src/schema/to-manifest.js'
 import { startPostgres } from '../helpers/postgres.js'
 
@@ -170,4 +170,24 @@ t.test('the demo: demo/manifest.yaml against demo/schema.sql shows exactly the o
   t.same((await drift(url, manifest)).findings, ['warn type_mismatch public.pdfs.created_at'])
   await server.query('ALTER TABLE pdfs DROP COLUMN processing_started_at', [], new URL(url).pathname.slice(1))
   t.same((await drift(url, manifest)).findings, ['warn type_mismatch public.pdfs.created_at', 'fail missing_column public.pdfs.processing_started_at'], 'the incident replay')
+})
+
+t.test('the cursor delivers every table once across batches, and the drift check streams it', async (t) => {
+  const tables = Array.from({ length: 23 }, (_, i) => `CREATE TABLE t${i} (id integer, name text);`).join('\n')
+  const url = await database(tables)
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  t.teardown(() => pool.end())
+  for (const batch of [1, 5, 23, 24, 100]) {
+    const lease = new Lease(pool, Date.now() + 10_000)
+    const names: string[] = []
+    for await (const table of catalogTables(lease, ['public', 'public'], batch)) names.push(table.name)
+    // The cursor is closed after a full read: a second read in the same transaction works.
+    const again = await readCatalog(lease, ['public'])
+    await lease.endTransaction()
+    lease.release(false)
+    t.same(names.sort(), Array.from({ length: 23 }, (_, i) => `t${i}`).sort(), `batch ${batch}: 23 tables, each once`)
+    t.equal(again.tables.size, 23, `batch ${batch}: read again in the same transaction`)
+  }
+  const dir = t.testdir({ 'm.yaml': `version: 1\ntables:\n${Array.from({ length: 23 }, (_, i) => `  t${i}: { columns: { id: integer, name: text${i === 7 ? ', gone: text' : ''} } }\n`).join('')}  t99: { columns: { id: integer } }\n` })
+  t.same((await drift(url, join(dir, 'm.yaml'))).findings, ['fail missing_column public.t7.gone', 'fail missing_table public.t99'])
 })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { driftOutcome } from '../../src/checks/schema-drift.js'
 import type { ExpectedColumn, ExpectedSchema } from '../../src/expectation.js'
 import { tableKey, type CatalogColumn, type CatalogSnapshot } from '../../src/schema/catalog.js'
-import { diffSchema, schemasToRead, type DiffOptions } from '../../src/schema/diff.js'
+import { diffSchema, schemasToRead, startDiff, type DiffOptions } from '../../src/schema/diff.js'
 
 type Cols = Record<string, ExpectedColumn>
 function manifest (tables: Record<string, Cols>): ExpectedSchema {
@@ -124,4 +124,22 @@ t.test('order is by table, column, kind, whatever the input order', async (t) =>
   const live = catalog({ 'public.b': { z: { type: 'text' }, a: { type: 'text', nullable: false } }, 'public.a': { x: { type: 'text' } } })
   const facts = diffSchema(manifest({ b: { a: { type: 'int', nullable: true }, m: {} }, c: {} }), live, OPTS)
   t.same(kinds(facts), ['info extra_table public.a', 'warn type_mismatch public.b.a', 'warn nullability_mismatch public.b.a', 'fail missing_column public.b.m', 'info extra_column public.b.z', 'fail missing_table public.c'])
+})
+
+t.test('fed table by table, in any order, the diff finds what the whole-snapshot diff finds', async (t) => {
+  for (const [name, expected, live] of CASES) {
+    const whole = diffSchema(manifest(expected), catalog(live), OPTS)
+    const tables = [...catalog(live).tables.values()].reverse()
+    const diff = startDiff(manifest(expected), OPTS)
+    for (const table of tables) diff.table(table)
+    t.same(diff.finish(), whole, name)
+  }
+})
+
+t.test('a table the manifest names twice (pdfs and public.pdfs) is compared for each entry', async (t) => {
+  const facts = diffSchema(manifest({ pdfs: { id: {}, gone: {} }, 'public.pdfs': { id: {}, gone: {}, file_id: {} } }), catalog({ 'public.pdfs': { id: { type: 'integer' }, file_id: { type: 'text' } } }), OPTS)
+  t.same(kinds(facts), ['info extra_column public.pdfs.file_id', 'fail missing_column public.pdfs.gone', 'fail missing_column public.pdfs.gone'])
+  t.same([facts.tablesCompared, facts.columnsCompared], [2, 5])
+  const absent = diffSchema(manifest({ pdfs: {}, 'public.pdfs': {} }), catalog({}), OPTS)
+  t.same(kinds(absent), ['fail missing_table public.pdfs', 'fail missing_table public.pdfs'])
 })
