@@ -24,10 +24,13 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
 
+  // One memory for this monitor's rounds: the drift check compares only tables that changed.
+  const withMemory: RoundDeps = { ...deps, memory: deps.memory ?? {} }
+
   const tick = async (): Promise<Report | undefined> => {
     if (stopped) return latest
     if (running !== undefined) return undefined // never overlap: skip this tick
-    running = runRound(deps, latest?.errorsTotal, stopping.signal)
+    running = runRound(withMemory, latest?.errorsTotal, stopping.signal)
     try {
       const report = await running
       // A round cut short by stop() says "timeout": not news to keep while shutting down.

@@ -1,7 +1,7 @@
 // A round: every check, one after another on one connection, under one deadline,
 // producing one frozen Report. The only place that times checks and catches their errors.
 import type pg from 'pg'
-import type { Check, CheckOutcome } from './checks/check.js'
+import type { Check, CheckMemory, CheckOutcome } from './checks/check.js'
 import type { Config } from './config.js'
 import type { Expectation } from './expectation.js'
 import { Lease } from './postgres/lease.js'
@@ -15,6 +15,8 @@ export interface RoundDeps {
   readonly config: Config
   readonly expectation: Expectation
   readonly version: string
+  /** Kept by the monitor across its rounds (see CheckMemory). */
+  readonly memory?: CheckMemory
 }
 
 export const TIMEOUT_OUTPUT = 'timeout'
@@ -74,7 +76,7 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
     }
     let outcome: CheckOutcome | undefined
     try {
-      outcome = await Promise.race([check.run({ db: lease, config, expectation: deps.expectation }, controller.signal), expired])
+      outcome = await Promise.race([check.run({ db: lease, config, expectation: deps.expectation, ...(deps.memory !== undefined ? { memory: deps.memory } : {}) }, controller.signal), expired])
     } catch (err) {
       failed = true
       if (err instanceof DeadlineReached) {

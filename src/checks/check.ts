@@ -3,12 +3,19 @@
 import type { Config } from '../config.js'
 import type { Expectation } from '../expectation.js'
 import type { Db } from '../postgres/lease.js'
+import type { DriftMemo } from '../schema/drift-memo.js'
 import type { AlembicFacts, CheckName, DriftFacts, Status } from '../report.js'
 
 export interface CheckContext {
   readonly db: Db
   readonly config: Config
   readonly expectation: Expectation
+  /** What checks keep between the rounds of one monitor; absent, every round starts afresh. */
+  readonly memory?: CheckMemory
+}
+
+export interface CheckMemory {
+  drift?: DriftMemo
 }
 
 /** What a check itself decides; the runner adds name, timing and error accounting. */

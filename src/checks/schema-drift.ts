@@ -1,6 +1,7 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
-import { catalogTables, SUPABASE_SCHEMAS } from '../schema/catalog.js'
-import { schemasToRead, startDiff, type DiffOptions } from '../schema/diff.js'
+import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
+import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { worst, type DriftFacts, type Status } from '../report.js'
 import type { Check, CheckOutcome } from './check.js'
 
@@ -10,7 +11,7 @@ const STATUS_OF = { fail: 'fail', warn: 'warn', info: 'pass' } as const
 
 export const schemaDrift: Check = {
   name: 'schema:drift',
-  async run ({ db, config, expectation }) {
+  async run ({ db, config, expectation, memory }) {
     const manifest = expectation.schema
     if (manifest === undefined) return { status: 'pass', observedValue: 0, observedUnit: 'findings', output: NOT_CONFIGURED_OUTPUT }
     const opts: DiffOptions = {
@@ -19,10 +20,30 @@ export const schemaDrift: Check = {
       alembicVersionTable: config.alembicVersionTable,
       managedSchemas: SUPABASE_SCHEMAS
     }
-    // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
-    const diff = startDiff(manifest, opts)
-    for await (const live of catalogTables(db, schemasToRead(manifest, opts))) diff.table(live)
-    return driftOutcome(diff.finish())
+    const schemas = schemasToRead(manifest, opts)
+    const memo = memory?.drift?.fits(manifest, config) === true ? memory.drift : new DriftMemo(new SchemaDiff(manifest, opts), config)
+    const next = new Map<string, Remembered>()
+    const compare = ({ table, hash }: HashedTable): void => {
+      next.set(tableKey(table.schema, table.name), { hash, drift: memo.diff.table(table) })
+    }
+    if (memo.size === 0) {
+      // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
+      for await (const live of catalogTables(db, schemas)) compare(live)
+    } else {
+      const changed: string[] = []
+      for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
+        const key = tableKey(schema, name)
+        const drift = memo.get(key, hash)
+        if (drift !== undefined) next.set(key, { hash, drift })
+        else changed.push(oid)
+      }
+      // A table changed (or dropped) between the two statements is read as it is now, with its
+      // new digest, or missed until the next round.
+      for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
+    }
+    memo.replace(next)
+    if (memory !== undefined) memory.drift = memo
+    return driftOutcome(memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys())))
   }
 }
 

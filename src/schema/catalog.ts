@@ -11,19 +11,28 @@ import type { Db } from '../postgres/lease.js'
  * spills at 100,000 columns). A default cannot refer to a column, so it is deparsed without its
  * relation (relid 0), which skips building a per-table context and makes the query a third
  * faster; a generated column's expression does refer to columns and keeps its relation.
+ * `hash` is a digest of that array: everything the diff reads of a table but its name.
  */
-export const CATALOG_SQL = `
-SELECT n.nspname AS schema, c.relname AS name,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
-                 a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                 CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END)
-                                             FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END,
-                 a.attidentity, a.attgenerated) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+const TABLES_FROM = `
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (
+  SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+           a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+           CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END)
+                                       FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END,
+           a.attidentity, a.attgenerated) ORDER BY a.attnum) AS columns
+    FROM pg_catalog.pg_attribute a
+   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) l
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])`
+const HASH = "COALESCE(pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(l.columns::text)), 'base64'), '')"
+
+/** Every table with its columns. */
+export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, ${HASH} AS hash${TABLES_FROM}`
+/** Every table with its digest only: a few bytes a table instead of its columns. */
+export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::text AS oid, ${HASH} AS hash${TABLES_FROM}`
+/** The tables given by oid ($2), with their columns. */
+export const CHANGED_TABLES_SQL = `${CATALOG_SQL} AND c.oid = ANY($2::oid[])`
 
 /** Supabase manages these; they are compared only when SCHEMAS names them. */
 export const SUPABASE_SCHEMAS: ReadonlySet<string> = new Set([
@@ -63,7 +72,14 @@ export function tableKey (schema: string, name: string): string {
 
 /** name, format_type, attnotnull, default or generation expression, attidentity, attgenerated */
 type ColumnJson = [name: string, type: string, notNull: boolean, expr: string | null, identity: string, generated: string]
-interface TableRow extends Record<string, unknown> { schema: string, name: string, columns: ColumnJson[] | null }
+interface TableRow extends Record<string, unknown> { schema: string, name: string, columns: ColumnJson[] | null, hash: string }
+export interface TableHash extends Record<string, unknown> { readonly schema: string, readonly name: string, readonly oid: string, readonly hash: string }
+
+/** A live table and the digest of its columns (equal digests: equal columns). */
+export interface HashedTable {
+  readonly table: CatalogTable
+  readonly hash: string
+}
 
 const IDENTITY: Record<string, CatalogColumn['identity']> = { a: 'always', d: 'by default' }
 
@@ -71,28 +87,36 @@ const IDENTITY: Record<string, CatalogColumn['identity']> = { a: 'always', d: 'b
 export const CATALOG_BATCH = 100
 
 /**
- * The live tables, a batch at a time through a cursor inside the check's read-only transaction
- * (one snapshot; a transaction pooler keeps a transaction on one server connection). A round
- * that compared 100,000 columns held them all at once before: some 55 MB of V8 old space,
- * which the process kept as resident memory; a batch of 100 tables is gone by the next scavenge.
+ * The live tables (all of them, or those whose oids are given), a batch at a time through a
+ * cursor inside the check's read-only transaction (one snapshot; a transaction pooler keeps a
+ * transaction on one server connection). Reading 100,000 columns in one result held them all at
+ * once: some 55 MB of V8 old space, which the process kept as resident memory.
  */
-export async function * catalogTables (db: Db, schemas: readonly string[], batch = CATALOG_BATCH): AsyncGenerator<CatalogTable> {
+export async function * catalogTables (db: Db, schemas: readonly string[], opts: { readonly oids?: readonly string[], readonly batch?: number } = {}): AsyncGenerator<HashedTable> {
+  const batch = opts.batch ?? CATALOG_BATCH
   const list = [...new Set(schemas)]
-  await db.query(`DECLARE schema_sentinel_catalog NO SCROLL CURSOR FOR ${CATALOG_SQL}`, [list])
+  if (opts.oids?.length === 0) return
+  const [sql, params] = opts.oids === undefined ? [CATALOG_SQL, [list]] : [CHANGED_TABLES_SQL, [list, opts.oids]]
+  await db.query(`DECLARE schema_sentinel_catalog NO SCROLL CURSOR FOR ${sql}`, params)
   const types = new Map<string, string>() // one string per type name, not one per column
   for (;;) {
     const rows = await db.query<TableRow>(`FETCH FORWARD ${batch} FROM schema_sentinel_catalog`)
-    for (const r of rows) yield toTable(r, types)
+    for (const r of rows) yield { table: toTable(r, types), hash: r.hash }
     if (rows.length < batch) break
   }
   // Only after a clean read: after an error the transaction is aborted and ROLLBACK closes it.
   await db.query('CLOSE schema_sentinel_catalog')
 }
 
+/** Every live table's digest, without its columns. */
+export async function readTableHashes (db: Db, schemas: readonly string[]): Promise<TableHash[]> {
+  return await db.query<TableHash>(TABLE_HASHES_SQL, [[...new Set(schemas)]])
+}
+
 /** The whole live schema at once (`snapshot` needs it all; the drift check streams). */
 export async function readCatalog (db: Db, schemas: readonly string[]): Promise<CatalogSnapshot> {
   const tables = new Map<string, CatalogTable>()
-  for await (const table of catalogTables(db, schemas)) tables.set(tableKey(table.schema, table.name), table)
+  for await (const { table } of catalogTables(db, schemas)) tables.set(tableKey(table.schema, table.name), table)
   return { schemas: [...new Set(schemas)], tables }
 }
 

@@ -35,81 +35,102 @@ export function schemasToRead (expected: ExpectedSchema, opts: DiffOptions): str
   return [...out]
 }
 
-/** A diff fed one live table at a time, so a round never holds the whole catalog. */
-export interface DriftDiff {
-  /** Compares one live table with its manifest entry; give each live table once. */
-  table (live: CatalogTable): void
-  /** Adds the expected tables that never came (missing), and returns the sorted findings. */
-  finish (): DriftFacts
+/** What one live table contributes: its findings and how many of its columns were compared. */
+export interface TableDrift {
+  readonly findings: readonly Finding[]
+  readonly columnsCompared: number
 }
 
 export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, opts: DiffOptions): DriftFacts {
-  const diff = startDiff(expected, opts)
-  for (const live of actual.tables.values()) diff.table(live)
-  return diff.finish()
+  const diff = new SchemaDiff(expected, opts)
+  return diff.facts([...actual.tables.values()].map((live) => diff.table(live)), new Set(actual.tables.keys()))
 }
 
-export function startDiff (expected: ExpectedSchema, opts: DiffOptions): DriftDiff {
-  const findings: Finding[] = []
-  const add: Add = (kind, table, column, message, shapes) => {
-    const severity = opts.severity?.[kind] ?? DRIFT_SEVERITY[kind]
-    if (severity === 'ignore') return
-    findings.push({ kind, severity, table, ...(column !== undefined ? { column } : {}), ...shapes, message })
-  }
-  const defaultSchema = opts.schemas[0] ?? 'public'
-  const inScope = new Set(opts.schemas)
-  // Manifest entries by live key; a list, as `pdfs` and `public.pdfs` may both name one table.
-  const wanted = new Map<string, ExpectedTable[]>()
-  let tablesCompared = 0
-  let columnsCompared = 0
-  for (const table of expected.tables) {
-    const schema = table.schema ?? defaultSchema
-    if (!inScope.has(schema) && (opts.managedSchemas?.has(schema) ?? false)) continue
-    tablesCompared++
-    const key = tableKey(schema, table.name)
-    const list = wanted.get(key)
-    if (list === undefined) wanted.set(key, [table])
-    else list.push(table)
-  }
-  const seen = new Set<string>()
-  const version = opts.alembicVersionTable
+/**
+ * The manifest, ready to compare live tables one at a time: a round never needs the whole
+ * catalog at once, and a table's result depends on nothing but the table, so a caller may keep
+ * it while the table is unchanged.
+ */
+export class SchemaDiff {
+  readonly #opts: DiffOptions
+  readonly #defaultSchema: string
+  readonly #inScope: ReadonlySet<string>
+  /** Manifest entries by live key; a list, as `pdfs` and `public.pdfs` may both name one table. */
+  readonly #wanted = new Map<string, ExpectedTable[]>()
+  readonly tablesCompared: number
 
-  return {
-    table (live) {
-      const key = tableKey(live.schema, live.name)
-      seen.add(key)
-      const name = qualified(live.schema, live.name)
-      const entries = wanted.get(key)
-      if (entries === undefined) {
-        if (!inScope.has(live.schema)) return
-        if (version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)) return
-        add('extra_table', name, undefined, `${name} exists but is not in the manifest`)
-        return
+  constructor (readonly expected: ExpectedSchema, opts: DiffOptions) {
+    this.#opts = opts
+    this.#defaultSchema = opts.schemas[0] ?? 'public'
+    this.#inScope = new Set(opts.schemas)
+    let compared = 0
+    for (const table of expected.tables) {
+      const schema = table.schema ?? this.#defaultSchema
+      if (!this.#inScope.has(schema) && (opts.managedSchemas?.has(schema) ?? false)) continue
+      compared++
+      const key = tableKey(schema, table.name)
+      const list = this.#wanted.get(key)
+      if (list === undefined) this.#wanted.set(key, [table])
+      else list.push(table)
+    }
+    this.tablesCompared = compared
+  }
+
+  /** Compares one live table with its manifest entries (none: an extra table, if in scope). */
+  table (live: CatalogTable): TableDrift {
+    const findings: Finding[] = []
+    const add = this.#adder(findings)
+    const name = qualified(live.schema, live.name)
+    const entries = this.#wanted.get(tableKey(live.schema, live.name))
+    if (entries === undefined) {
+      const version = this.#opts.alembicVersionTable
+      const isVersionTable = version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)
+      if (this.#inScope.has(live.schema) && !isVersionTable) add('extra_table', name, undefined, `${name} exists but is not in the manifest`)
+      return { findings, columnsCompared: 0 }
+    }
+    let columnsCompared = 0
+    for (const table of entries) {
+      for (const [column, want] of table.columns) {
+        columnsCompared++
+        const have = live.byName.get(column)
+        if (have === undefined) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
+        else compareColumn(name, column, want, have, add)
       }
+      for (const have of live.columns) {
+        if (!table.columns.has(have.name)) {
+          add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
+        }
+      }
+    }
+    return { findings, columnsCompared }
+  }
+
+  /** The round's facts: every live table's result, plus the expected tables not in `seen` (keys of live tables). */
+  facts (tables: Iterable<TableDrift>, seen: ReadonlySet<string>): DriftFacts {
+    const findings: Finding[] = []
+    let columnsCompared = 0
+    for (const t of tables) {
+      columnsCompared += t.columnsCompared
+      for (const f of t.findings) findings.push(f)
+    }
+    const add = this.#adder(findings)
+    for (const [key, entries] of this.#wanted) {
+      if (seen.has(key)) continue
       for (const table of entries) {
-        for (const [column, want] of table.columns) {
-          columnsCompared++
-          const have = live.byName.get(column)
-          if (have === undefined) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
-          else compareColumn(name, column, want, have, add)
-        }
-        for (const have of live.columns) {
-          if (!table.columns.has(have.name)) {
-            add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
-          }
-        }
+        const name = qualified(table.schema ?? this.#defaultSchema, table.name)
+        add('missing_table', name, undefined, `${name} is expected but missing`)
       }
-    },
-    finish () {
-      for (const [key, entries] of wanted) {
-        if (seen.has(key)) continue
-        for (const table of entries) {
-          const name = qualified(table.schema ?? defaultSchema, table.name)
-          add('missing_table', name, undefined, `${name} is expected but missing`)
-        }
-      }
-      findings.sort(byTableColumnKind)
-      return { findings, tablesCompared, columnsCompared }
+    }
+    findings.sort(byTableColumnKind)
+    return { findings, tablesCompared: this.tablesCompared, columnsCompared }
+  }
+
+  #adder (findings: Finding[]): Add {
+    const severities = this.#opts.severity
+    return (kind, table, column, message, shapes) => {
+      const severity = severities?.[kind] ?? DRIFT_SEVERITY[kind]
+      if (severity === 'ignore') return
+      findings.push({ kind, severity, table, ...(column !== undefined ? { column } : {}), ...shapes, message })
     }
   }
 }

@@ -180,7 +180,7 @@ t.test('the cursor delivers every table once across batches, and the drift check
   for (const batch of [1, 5, 23, 24, 100]) {
     const lease = new Lease(pool, Date.now() + 10_000)
     const names: string[] = []
-    for await (const table of catalogTables(lease, ['public', 'public'], batch)) names.push(table.name)
+    for await (const { table } of catalogTables(lease, ['public', 'public'], { batch })) names.push(table.name)
     // The cursor is closed after a full read: a second read in the same transaction works.
     const again = await readCatalog(lease, ['public'])
     await lease.endTransaction()

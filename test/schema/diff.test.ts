@@ -2,7 +2,7 @@ import t from 'tap'
 import { driftOutcome } from '../../src/checks/schema-drift.js'
 import type { ExpectedColumn, ExpectedSchema } from '../../src/expectation.js'
 import { tableKey, type CatalogColumn, type CatalogSnapshot } from '../../src/schema/catalog.js'
-import { diffSchema, schemasToRead, startDiff, type DiffOptions } from '../../src/schema/diff.js'
+import { diffSchema, SchemaDiff, schemasToRead, type DiffOptions } from '../../src/schema/diff.js'
 
 type Cols = Record<string, ExpectedColumn>
 function manifest (tables: Record<string, Cols>): ExpectedSchema {
@@ -129,10 +129,10 @@ t.test('order is by table, column, kind, whatever the input order', async (t) =>
 t.test('fed table by table, in any order, the diff finds what the whole-snapshot diff finds', async (t) => {
   for (const [name, expected, live] of CASES) {
     const whole = diffSchema(manifest(expected), catalog(live), OPTS)
-    const tables = [...catalog(live).tables.values()].reverse()
-    const diff = startDiff(manifest(expected), OPTS)
-    for (const table of tables) diff.table(table)
-    t.same(diff.finish(), whole, name)
+    const snapshot = catalog(live)
+    const diff = new SchemaDiff(manifest(expected), OPTS)
+    const each = [...snapshot.tables.values()].reverse().map((table) => diff.table(table))
+    t.same(diff.facts(each, new Set(snapshot.tables.keys())), whole, name)
   }
 })
 

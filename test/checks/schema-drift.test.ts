@@ -1,0 +1,77 @@
+// schema:drift across the rounds of one monitor: the first round reads every table's columns,
+// later rounds read one digest per table and only the columns of tables that changed; the
+// findings are always what a fresh full read would give.
+import t from 'tap'
+import type { CheckMemory } from '../../src/checks/check.js'
+import { schemaDrift } from '../../src/checks/schema-drift.js'
+import { loadConfig } from '../../src/config.js'
+import { loadExpectation } from '../../src/expectation.js'
+import { Lease, type Db } from '../../src/postgres/lease.js'
+import { createPool } from '../../src/postgres/pool.js'
+import { startPostgres } from '../helpers/postgres.js'
+
+const server = await startPostgres()
+t.teardown(() => server.destroy())
+
+t.test('later rounds re-read only changed tables, and find what a full read finds', async (t) => {
+  const url = await server.createDatabase()
+  const dbName = new URL(url).pathname.slice(1)
+  const sql = (text: string) => server.query(text, [], dbName)
+  await sql(Array.from({ length: 12 }, (_, i) => `CREATE TABLE t${i} (id integer NOT NULL, name text);`).join('\n'))
+  const dir = t.testdir({
+    'm.yaml': `version: 1\ntables:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { columns: { id: { type: integer, nullable: false }, name: text } }\n`).join('')}`
+  })
+  const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml` }, {}, { requireDatabase: true })
+  const expectation = await loadExpectation(config)
+  const pool = createPool(config)
+  t.teardown(() => pool.end())
+  const memory: CheckMemory = {}
+
+  /** One run of the check; returns its findings and the statements it sent. */
+  const round = async (mem: CheckMemory | undefined) => {
+    const lease = new Lease(pool, Date.now() + 10_000)
+    const sent: string[] = []
+    const db: Db = { query: async (text, params) => { sent.push(text.trim().split(/\s+/).slice(0, 2).join(' ')); return await lease.query(text, params) } }
+    try {
+      const outcome = await schemaDrift.run({ db, config, expectation, ...(mem !== undefined ? { memory: mem } : {}) }, new AbortController().signal)
+      await lease.endTransaction()
+      const findings = (outcome.drift?.findings ?? []).map((f) => `${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
+      return { findings, sent, counts: [outcome.drift?.tablesCompared, outcome.drift?.columnsCompared] }
+    } finally {
+      lease.release(false)
+    }
+  }
+  /** The same round against a fresh memory, as a check of the remembered one. */
+  const agree = async (label: string, want: string[]) => {
+    const kept = await round(memory)
+    const fresh = await round(undefined)
+    t.same(kept.findings, want, `${label}: findings`)
+    t.same(kept.findings, fresh.findings, `${label}: same as a full read`)
+    t.same(kept.counts, fresh.counts, `${label}: same counts`)
+    return kept.sent
+  }
+
+  const first = await agree('first round', [])
+  t.ok(first.includes('DECLARE schema_sentinel_catalog') && first.includes('FETCH FORWARD'), 'the first round reads every table through the cursor')
+  t.same(await agree('unchanged', []), ['SELECT n.nspname'], 'an unchanged database: one digest query, no columns read')
+
+  await sql('ALTER TABLE t3 ADD COLUMN extra text; ALTER TABLE t5 ALTER COLUMN id DROP NOT NULL')
+  const changed = await agree('two tables altered', ['extra_column public.t3.extra', 'nullability_mismatch public.t5.id'])
+  t.ok(changed.includes('FETCH FORWARD'), 'the changed tables are read')
+  t.same(await agree('unchanged again', ['extra_column public.t3.extra', 'nullability_mismatch public.t5.id']), ['SELECT n.nspname'], 'their findings are remembered')
+
+  await sql('DROP TABLE t7; CREATE TABLE surprise (id integer); ALTER TABLE t3 DROP COLUMN extra')
+  await agree('dropped, created, reverted', ['nullability_mismatch public.t5.id', 'extra_table public.surprise', 'missing_table public.t7'].sort(byTable))
+  await sql('CREATE TABLE t7 (id integer NOT NULL, name text); ALTER TABLE t5 ALTER COLUMN id SET NOT NULL; DROP TABLE surprise')
+  await agree('all back', [])
+
+  // Another manifest or configuration never reuses results made for the first one.
+  const other = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml`, DRIFT_SEVERITY: 'extra_table=ignore' }, {}, { requireDatabase: true })
+  t.notOk(memory.drift?.fits(expectation.schema!, other), 'a memo fits only its own configuration')
+  t.notOk(memory.drift?.fits((await loadExpectation(config)).schema!, config), 'and only its own manifest')
+})
+
+function byTable (a: string, b: string): number {
+  const key = (s: string) => s.split(' ')[1]!
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
+}
