@@ -57,7 +57,6 @@ export interface CatalogTable {
   readonly name: string
   /** In table order. */
   readonly columns: readonly CatalogColumn[]
-  readonly byName: ReadonlyMap<string, CatalogColumn>
 }
 
 export interface CatalogSnapshot {
@@ -99,10 +98,19 @@ export async function * catalogTables (db: Db, schemas: readonly string[], opts:
   const [sql, params] = opts.oids === undefined ? [CATALOG_SQL, [list]] : [CHANGED_TABLES_SQL, [list, opts.oids]]
   await db.query(`DECLARE schema_sentinel_catalog NO SCROLL CURSOR FOR ${sql}`, params)
   const types = new Map<string, string>() // one string per type name, not one per column
+  const fetch = (): Promise<TableRow[]> => {
+    const next = db.query<TableRow>(`FETCH FORWARD ${batch} FROM schema_sentinel_catalog`)
+    next.catch(() => {}) // observed by the await below, unless the caller stops reading first
+    return next
+  }
+  let pending = fetch()
   for (;;) {
-    const rows = await db.query<TableRow>(`FETCH FORWARD ${batch} FROM schema_sentinel_catalog`)
+    const rows = await pending
+    const last = rows.length < batch
+    // The server prepares the next batch while the caller compares this one.
+    if (!last) pending = fetch()
     for (const r of rows) yield { table: toTable(r, types), hash: r.hash }
-    if (rows.length < batch) break
+    if (last) break
   }
   // Only after a clean read: after an error the transaction is aborted and ROLLBACK closes it.
   await db.query('CLOSE schema_sentinel_catalog')
@@ -123,7 +131,6 @@ export async function readCatalog (db: Db, schemas: readonly string[]): Promise<
 // Plain loops and assignments: this runs for every column (100,000 in a big schema) every round.
 function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
   const columns: CatalogColumn[] = []
-  const byName = new Map<string, CatalogColumn>()
   for (const [name, text, notNull, expr, identityCode, generatedCode] of r.columns ?? []) {
     let type = types.get(text)
     if (type === undefined) types.set(text, type = text)
@@ -133,7 +140,6 @@ function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
     if (identity !== undefined) column.identity = identity
     if (generated) column.generated = expr!
     columns.push(column)
-    byName.set(name, column)
   }
-  return { schema: r.schema, name: r.name, columns, byName }
+  return { schema: r.schema, name: r.name, columns }
 }

@@ -90,17 +90,24 @@ export class SchemaDiff {
     }
     let columnsCompared = 0
     for (const table of entries) {
-      for (const [column, want] of table.columns) {
-        columnsCompared++
-        const have = live.byName.get(column)
-        if (have === undefined) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
-        else compareColumn(name, column, want, have, add)
-      }
+      // Live columns against the manifest's map; a set of live names only when one is missing.
+      let matched = 0
       for (const have of live.columns) {
-        if (!table.columns.has(have.name)) {
+        const want = table.columns.get(have.name)
+        if (want === undefined) {
           add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
+        } else {
+          matched++
+          compareColumn(name, have.name, want, have, add)
         }
       }
+      if (matched < table.columns.size) {
+        const present = new Set(live.columns.map((c) => c.name))
+        for (const [column, want] of table.columns) {
+          if (!present.has(column)) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
+        }
+      }
+      columnsCompared += table.columns.size
     }
     return { findings, columnsCompared }
   }

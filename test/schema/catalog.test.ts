@@ -51,7 +51,7 @@ t.test('every column type: the catalog reads what format_type prints', async (t)
   const snap = await snapshot(url, ['public'])
   const table = snap.tables.get(tableKey('public', 'everything'))!
   t.ok(table, 'table read')
-  const col = (name: string) => table.byName.get(name)!
+  const col = (name: string) => table.columns.find((c) => c.name === name)!
   t.same(col('id'), { name: 'id', type: 'integer', nullable: false, default: "nextval('everything_id_seq'::regclass)" })
   t.same(col('ident_always'), { name: 'ident_always', type: 'integer', nullable: false, default: null, identity: 'always' })
   t.same(col('ident_default'), { name: 'ident_default', type: 'bigint', nullable: false, default: null, identity: 'by default' })

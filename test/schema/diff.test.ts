@@ -20,7 +20,7 @@ function catalog (tables: Record<string, Record<string, Live>>): CatalogSnapshot
   for (const [key, cols] of Object.entries(tables)) {
     const [schema, name] = key.split('.') as [string, string]
     const columns = Object.entries(cols).map(([n, c]) => ({ name: n, nullable: true, default: null, ...c }))
-    map.set(tableKey(schema, name), { schema, name, columns, byName: new Map(columns.map((c) => [c.name, c])) })
+    map.set(tableKey(schema, name), { schema, name, columns })
   }
   return { schemas: ['public'], tables: map }
 }

@@ -4,8 +4,8 @@ import { tableKey, type CatalogSnapshot, type CatalogTable } from '../../src/sch
 import { parseManifest } from '../../src/schema/manifest.js'
 import { manifestJson, manifestYaml, toManifest } from '../../src/schema/to-manifest.js'
 
-function snapshot (tables: Array<Omit<CatalogTable, 'byName'>>): CatalogSnapshot {
-  return { schemas: ['public'], tables: new Map(tables.map((x) => [tableKey(x.schema, x.name), { ...x, byName: new Map(x.columns.map((c) => [c.name, c])) }])) }
+function snapshot (tables: CatalogTable[]): CatalogSnapshot {
+  return { schemas: ['public'], tables: new Map(tables.map((x) => [tableKey(x.schema, x.name), x])) }
 }
 
 const SNAP = snapshot([
