@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { parse as parseYaml } from 'yaml'
 import { ManifestError } from '../../src/errors.js'
 import { loadManifest, parseManifest } from '../../src/schema/manifest.js'
 
@@ -102,4 +103,36 @@ t.test('file errors name the file', async (t) => {
   const bad = join(dir, 'bad.yml')
   writeFileSync(bad, 'version: 1\ntables:\n  t:\n    columns:\n      c: { nullable: 1 }\n')
   await t.rejects(loadManifest(bad), { message: `${bad} at tables.t.columns.c.nullable (line 5): must be true or false, got 1` })
+})
+
+// YAML is read by js-yaml (fast) and, where it gives up or meets aliases, by the `yaml` library:
+// the manifest must be the same as the one read from the JSON that `yaml` makes of the text.
+const YAML_STYLES: Array<[string, string]> = [
+  ['the design example', DESIGN_EXAMPLE],
+  ['the demo manifest', readFileSync(new URL('../../demo/manifest.yaml', import.meta.url), 'utf8')],
+  ['quoting, flow style, comments, documents markers', `%YAML 1.2\n---\n# leading comment\nversion: 1 # trailing\ntables:\n  "quoted.name": {columns: {'a b': 'varchar(36)', "c": {type: "text", default: 'it''s'}}}\n  'Mixed': { columns: { ID: { nullable: true } } }\n...\n`],
+  ['scalars that look like other things', 'version: 1\ntables:\n  t:\n    columns:\n      a: { default: 0 }\n      b: { default: 0x1F }\n      c: { default: 1e3 }\n      d: { default: true }\n      e: { default: ~ }\n      f: { default: yes }\n      g: { default: 2024-01-02 }\n      i: { default: "007" }\n      j: { default: 0o17 }\n      k: { default: null }\n      "123": integer\n      "true": text\n'],
+  ['block scalars and multi-line strings', 'version: 1\ntables:\n  t:\n    columns:\n      a:\n        default: |\n          line one\n          line two\n      b:\n        default: >-\n          folded\n          text\n      c:\n        default: "escaped \\t \\u00e9 \\n"\n      d: {}\n      e:\n'],
+  ['unicode names', 'version: 1\ntables:\n  café.naïve:\n    columns:\n      größe: numeric(10,2)\n      名前: text\n'],
+  ['an alias to a scalar', 'version: 1\ntables:\n  t:\n    columns:\n      a: &ty "varchar(36)"\n      b: *ty\n'],
+  ['an alias to a mapping (read by the yaml library)', 'version: 1\ntables:\n  t:\n    columns:\n      a: &col { type: integer, nullable: false }\n      b: *col\n  u:\n    columns: { c: *col }\n'],
+  ['a merge key stays a plain key (YAML 1.2)', 'version: 1\ntables:\n  t:\n    columns:\n      "<<": text\n']
+]
+
+for (const [name, text] of YAML_STYLES) {
+  t.test(`YAML read as the yaml library reads it: ${name}`, async (t) => {
+    const fromYaml = parseManifest(text, 'm.yaml')
+    const asJson = JSON.stringify(parseYaml(text, { maxAliasCount: 100 }))
+    const fromJson = parseManifest(asJson, 'm.json')
+    t.same(fromYaml.tables.map((x) => [x.schema, x.name, Object.fromEntries(x.columns)]), fromJson.tables.map((x) => [x.schema, x.name, Object.fromEntries(x.columns)]))
+    t.same(fromYaml.alembicHeads, fromJson.alembicHeads)
+  })
+}
+
+t.test('an alias bomb is refused, not expanded', async (t) => {
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+  for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+  const text = `version: 1\nbomb:\n  ${levels.join('\n  ')}\ntables: {}\n`
+  const err = t.throws(() => parseManifest(text, 'bomb.yaml'), ManifestError) as ManifestError
+  t.equal(err.message, 'bomb.yaml: malformed YAML: Excessive alias count indicates a resource exhaustion attack')
 })
