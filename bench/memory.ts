@@ -84,7 +84,7 @@ export async function benchMemory (opts: MemoryOptions): Promise<PartResult> {
     headers: ['service', 'load', 'RSS when ready', 'peak RSS (VmHWM)', 'req/s during load', '/health/schema after', 'schema:drift after'],
     rows: [small, real, capped, tuned].map((m) => [m.scenario.name, `${m.scenario.loadS} s`, fmt.mb(m.readyKb), fmt.mb(m.peakKb), fmt.rps(m.served.rps), String(m.status), m.drift]),
     notes: [
-      'Peak is VmHWM from /proc/<pid>/status at the end (it covers start-up too); RSS also sampled every 100 ms. Default CHECK_INTERVAL_MS (10 s) and CHECK_TIMEOUT_MS: 20 s of load see two or three full rounds (a read of 100,000 columns and a diff each). The big database has planted fail-level drifts, so its /health/schema answers 503 by design.',
+      'Peak is VmHWM from /proc/<pid>/status at the end (it covers start-up too); RSS also sampled every 100 ms. Default CHECK_INTERVAL_MS (10 s) and CHECK_TIMEOUT_MS: the first round (before ready, so inside VmHWM) reads all 100,000 columns through the cursor; the two or three rounds during 20 s of load read a digest per table and, the database being unchanged, no columns. The big database has planted fail-level drifts, so its /health/schema answers 503 by design.',
       `Node sizes its heap ceiling from the memory it sees: ${(heapLimitMb / 1024).toFixed(1)} GB on this VM, which lets V8 defer full collections until the heap is about four times its live size. In a 512 MB container (Render's starter plan) Node 20 picks a ceiling of about 256 MB: the --max-old-space-size=256 row. Under load V8 also grows each young-generation semi-space to 16 MB; --max-semi-space-size=4 keeps it small, at some cost in req/s (the last row).`
     ]
   }
