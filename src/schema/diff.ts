@@ -1,10 +1,13 @@
 // Expected schema vs live catalog -> findings. Pure: no I/O, deterministic order.
 import type { SeverityOverride } from '../config.js'
-import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
+import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from './expected.js'
 import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from '../report.js'
 import { tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from './catalog.js'
 import { qualified } from './names.js'
-import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError, type PgType } from './normalise.js'
+import { defaultsMatch, isSequenceDefault } from './defaults.js'
+import { formatType, typesMatch } from './format-type.js'
+import { parseType } from './parse-type.js'
+import { TypeSyntaxError, type PgType } from './pg-type.js'
 
 export const DRIFT_SEVERITY: Readonly<Record<FindingKind, Severity>> = Object.freeze({
   missing_table: 'fail',

@@ -2,7 +2,7 @@
 // first round, a round reads one digest per table and compares only the tables that changed, so
 // a steady round allocates kilobytes where it allocated one object per column.
 import type { Config } from '../config.js'
-import type { ExpectedSchema } from '../expectation.js'
+import type { ExpectedSchema } from './expected.js'
 import type { SchemaDiff, TableDrift } from './diff.js'
 
 export interface Remembered {

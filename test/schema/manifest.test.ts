@@ -73,7 +73,7 @@ const ERRORS: Array<[string, string, string, string]> = [
     'm.json at tables.pdfs.columns.id.nullable (line 6): must be true or false, got "no"'],
   ['unknown column key', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { tpye: integer }\n',
     'm.yaml at tables.pdfs.columns.id.tpye (line 5): unknown key "tpye" (expected type, nullable, default)'],
-  ['unknown top-level key', 'm.yaml', 'version: 1\ntable: {}\ntables: {}\n', 'm.yaml at table (line 2): unknown key "table" (expected version, alembic, tables)'],
+  ['unknown top-level key', 'm.yaml', 'version: 1\ntable: {}\ntables: {}\n', 'm.yaml at table (line 2): unknown key "table" (expected version, alembic, tables, enums)'],
   ['table without columns', 'm.yaml', 'version: 1\ntables:\n  pdfs: {}\n', 'm.yaml at tables.pdfs (line 3): missing "columns"'],
   ['column is a number', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: 5\n',
     'm.yaml at tables.pdfs.columns.id (line 5): must be a type name, a mapping (type, nullable, default) or {}, got 5'],
