@@ -1,4 +1,5 @@
 // The Report is the only thing that flows from checks to renderers: plain, frozen data.
+import type { Finding } from './schema/findings.js'
 
 export type Status = 'pass' | 'warn' | 'fail'
 export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift'
@@ -23,31 +24,7 @@ export interface AlembicFacts {
   readonly tableExists: boolean
 }
 
-export const FINDING_KINDS = [
-  'missing_table', 'missing_column', 'type_mismatch', 'nullability_mismatch',
-  'default_mismatch', 'extra_table', 'extra_column'
-] as const
-export type FindingKind = typeof FINDING_KINDS[number]
-export type Severity = 'fail' | 'warn' | 'info'
-export const SEVERITIES: readonly Severity[] = ['fail', 'warn', 'info']
-
-export interface ColumnShape {
-  readonly type?: string
-  readonly nullable?: boolean
-  readonly default?: string | null
-}
-
-export interface Finding {
-  readonly kind: FindingKind
-  readonly severity: Severity
-  /** Schema-qualified table name. */
-  readonly table: string
-  readonly column?: string
-  readonly expected?: ColumnShape
-  readonly actual?: ColumnShape
-  readonly message: string
-}
-
+export { FINDING_KINDS, SEVERITIES, type ColumnShape, type Finding, type FindingKind, type ObjectShape, type Severity } from './schema/findings.js'
 export interface DriftFacts {
   readonly findings: readonly Finding[]
   /** Tables and columns compared (for the CLI summary). */

@@ -1,5 +1,6 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
+import { readEnums } from '../schema/catalog-objects.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { worst, type DriftFacts, type Status } from '../report.js'
@@ -41,9 +42,13 @@ export const schemaDrift: Check = {
       // new digest, or missed until the next round.
       for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
     }
+    // Enums are few and not per table: read whole every round, in the same transaction.
+    const enums = manifest.enums !== undefined
+      ? memo.diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
+      : []
     memo.replace(next)
     if (memory !== undefined) memory.drift = memo
-    return driftOutcome(memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys())))
+    return driftOutcome(memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums))
   }
 }
 

@@ -1,6 +1,7 @@
 // Report -> the status page for people: one self-contained HTML document, no scripts, no
 // external assets. Pure; every value from the Report or the database passes through `esc`.
 import { checkStatus, overallStatus, summary, type AlembicFacts, type CheckResult, type DriftFacts, type Finding, type Report, type Status } from '../report.js'
+import { findingGroups, findingObject } from '../schema/drift-present.js'
 import { NO_ROUND_OUTPUT } from './health.js'
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
@@ -135,12 +136,10 @@ ${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('\n')}
 function driftSection (d: DriftFacts): string {
   const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
   if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
-  const groups = new Map<string, Finding[]>()
-  for (const f of d.findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
-  const tables = [...groups].map(([table, findings]) => `<h3><code>${esc(table)}</code></h3>
-<table><thead><tr><th>Severity</th><th>Kind</th><th>Column</th><th>Finding</th></tr></thead>
+  const tables = findingGroups(d.findings).map((g) => `<h3>${g.subject === 'enum' ? 'enum ' : ''}<code>${esc(g.name)}</code></h3>
+<table><thead><tr><th>Severity</th><th>Kind</th><th>${g.subject === 'enum' ? 'Label' : 'Object'}</th><th>Finding</th></tr></thead>
 <tbody>
-${findings.map(findingRow).join('\n')}
+${g.findings.map(findingRow).join('\n')}
 </tbody></table>`)
   return `<section id="drift">
 <h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
@@ -150,7 +149,8 @@ ${tables.join('\n')}
 }
 
 function findingRow (f: Finding): string {
-  const column = f.column !== undefined ? `<code>${esc(f.column)}</code>` : ''
+  const object = findingObject(f)
+  const column = object !== undefined ? `<code>${esc(object)}</code>` : ''
   return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}</td></tr>`
 }
 

@@ -1,12 +1,13 @@
 // Report -> the CLI's text output. Pure.
-import { checkStatus, overallStatus, type CheckResult, type Finding, type Report, type View } from '../report.js'
+import { checkStatus, overallStatus, type CheckResult, type Report, type View } from '../report.js'
+import { findingLines } from '../schema/drift-present.js'
 
 export function renderText (report: Report, view: View = 'schema'): string {
   const status = overallStatus(report, view)
   const lines = [`schema-sentinel ${report.version}: ${status.toUpperCase()}`]
   for (const check of report.checks) {
     lines.push(`  ${checkStatus(check, view).padEnd(4)}  ${check.name.padEnd(21)}  ${describe(check)}`)
-    if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingsByTable(check.drift.findings))
+    if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingLines(check.drift.findings))
   }
   return lines.join('\n') + '\n'
 }
@@ -28,15 +29,4 @@ function describe (check: CheckResult): string {
   if (check.output !== undefined) return check.output
   if (check.observedValue !== undefined) return `${check.observedValue} ${check.observedUnit ?? ''}`.trim()
   return ''
-}
-
-function findingsByTable (findings: readonly Finding[]): string[] {
-  const groups = new Map<string, Finding[]>()
-  for (const f of findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
-  const lines: string[] = []
-  for (const [table, group] of groups) {
-    lines.push(`        ${table}`)
-    for (const f of group) lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
-  }
-  return lines
 }

@@ -1,0 +1,155 @@
+// A live table's keys, constraints and indexes (read with its columns, in catalog.ts's one
+// query), and the enum types (one query a round): what schema:drift compares beyond columns.
+import type { Db } from '../postgres/lease.js'
+import type { FkAction } from './expected.js'
+
+/**
+ * Per table: its primary key, unique, foreign key and CHECK constraints as JSON, by name.
+ * NOT NULL constraints (contype 'n', PostgreSQL 18) are not checks; exclusion and trigger
+ * constraints are not compared. A foreign key to a partitioned table also has one row per
+ * partition (conparentid set): only the parent row counts. Column numbers become names here,
+ * the referred table's too, so a table's JSON (and its digest) changes when they are renamed.
+ */
+export const CONSTRAINTS_LATERAL = `
+CROSS JOIN LATERAL (
+  SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+           k.conname, k.contype,
+           CASE WHEN k.contype <> 'c' THEN (SELECT pg_catalog.array_agg(a.attname ORDER BY u.o)
+              FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(n, o)
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) END,
+           CASE WHEN k.contype = 'f' THEN (SELECT pg_catalog.json_build_array(fn.nspname, fc.relname,
+              (SELECT pg_catalog.array_agg(a.attname ORDER BY u.o)
+                 FROM pg_catalog.unnest(k.confkey) WITH ORDINALITY u(n, o)
+                 JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n),
+              k.confupdtype, k.confdeltype)
+              FROM pg_catalog.pg_class fc JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid) END,
+           CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END,
+           k.convalidated) ORDER BY k.conname) AS constraints
+    FROM pg_catalog.pg_constraint k
+   WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c') AND k.conparentid = 0) kc`
+
+/**
+ * Per table: its indexes as JSON, by name, each key column as its name or, for an expression,
+ * as pg_get_indexdef prints that column, with its indoption bits (DESC, NULLS FIRST); INCLUDE
+ * columns, operator classes and collations are not read. The last field says whether a
+ * constraint (primary key, unique, exclusion) made the index.
+ */
+export const INDEXES_LATERAL = `
+CROSS JOIN LATERAL (
+  SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+           ic.relname, i.indisunique, i.indisvalid, am.amname,
+           (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+                     CASE WHEN u.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o::integer, true) ELSE a.attname::text END,
+                     u.attnum = 0, u.opt) ORDER BY u.o)
+              FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[])) WITH ORDINALITY u(attnum, opt, o)
+              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum
+             WHERE u.o <= i.indnkeyatts),
+           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
+           i.indisprimary OR EXISTS (SELECT FROM pg_catalog.pg_constraint k
+                                      WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+         ) ORDER BY ic.relname) AS indexes
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+   WHERE i.indrelid = c.oid) ix`
+
+/** Enum types of the given schemas with their labels in sort order (an enum may have none). */
+export const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name,
+       pg_catalog.array_to_json(ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)) AS labels
+  FROM pg_catalog.pg_type t
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+ WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])`
+
+export interface CatalogConstraint {
+  readonly name: string
+  readonly kind: 'primary_key' | 'unique' | 'foreign_key' | 'check'
+  /** Key columns in constraint order (none for a check). */
+  readonly columns: readonly string[]
+  readonly references?: { readonly schema: string, readonly table: string, readonly columns: readonly string[] }
+  readonly onUpdate?: FkAction
+  readonly onDelete?: FkAction
+  /** A check's expression as pg_get_expr prints it. */
+  readonly expression?: string
+  /** False for a NOT VALID constraint. */
+  readonly validated: boolean
+}
+
+export interface IndexElement {
+  /** A column name, or an expression as PostgreSQL prints it. */
+  readonly text: string
+  readonly expression: boolean
+  readonly desc: boolean
+  readonly nullsFirst: boolean
+}
+
+export interface CatalogIndex {
+  readonly name: string
+  readonly unique: boolean
+  /** indisvalid: false after a failed CREATE INDEX CONCURRENTLY. */
+  readonly valid: boolean
+  readonly method: string
+  readonly elements: readonly IndexElement[]
+  /** The predicate as pg_get_expr prints it; null when the index is not partial. */
+  readonly where: string | null
+  /** Made by a primary key, unique or exclusion constraint. */
+  readonly ofConstraint: boolean
+}
+
+export interface CatalogEnum {
+  readonly schema: string
+  readonly name: string
+  readonly labels: readonly string[]
+}
+
+export type ConstraintJson = [name: string, type: string, columns: string[] | null, fk: [string, string, string[], string, string] | null, expr: string | null, validated: boolean]
+export type IndexJson = [name: string, unique: boolean, valid: boolean, method: string, keys: Array<[string, boolean, number | null]> | null, where: string | null, ofConstraint: boolean]
+
+const KINDS: Record<string, CatalogConstraint['kind']> = { p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check' }
+const ACTIONS: Record<string, FkAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
+
+export function toConstraints (rows: readonly ConstraintJson[] | null): CatalogConstraint[] {
+  const out: CatalogConstraint[] = []
+  for (const [name, type, columns, fk, expression, validated] of rows ?? []) {
+    const kind = KINDS[type]
+    if (kind === undefined) continue
+    const c: { -readonly [K in keyof CatalogConstraint]: CatalogConstraint[K] } = { name, kind, columns: columns ?? [], validated }
+    if (fk !== null) {
+      c.references = { schema: fk[0], table: fk[1], columns: fk[2] ?? [] }
+      c.onUpdate = ACTIONS[fk[3]] ?? 'no action'
+      c.onDelete = ACTIONS[fk[4]] ?? 'no action'
+    }
+    if (expression !== null) c.expression = oneLine(expression)
+    out.push(c)
+  }
+  return out
+}
+
+// indoption bits (src/include/catalog/pg_index.h).
+const INDOPTION_DESC = 1
+const INDOPTION_NULLS_FIRST = 2
+
+export function toIndexes (rows: readonly IndexJson[] | null): CatalogIndex[] {
+  return (rows ?? []).map(([name, unique, valid, method, keys, where, ofConstraint]) => ({
+    name,
+    unique,
+    valid,
+    method,
+    elements: (keys ?? []).map(([text, expression, opt]) => ({
+      text: expression ? oneLine(text) : text, expression, desc: ((opt ?? 0) & INDOPTION_DESC) !== 0, nullsFirst: ((opt ?? 0) & INDOPTION_NULLS_FIRST) !== 0
+    })),
+    where: where === null ? null : oneLine(where),
+    ofConstraint
+  }))
+}
+
+/** Pretty-printed expressions break CASE over lines; one line reads better in a manifest and a message. */
+function oneLine (text: string): string {
+  return /\s{2}|\n/.test(text) ? text.replace(/('(?:[^']|'')*'|"(?:[^"]|"")*")|\s+/g, (m, quoted: string | undefined) => quoted ?? ' ').trim() : text
+}
+
+/** The enum types of the given schemas. */
+export async function readEnums (db: Db, schemas: readonly string[]): Promise<CatalogEnum[]> {
+  const rows = await db.query<{ schema: string, name: string, labels: string[] }>(ENUMS_SQL, [[...new Set(schemas)]])
+  return rows.map((r) => ({ schema: r.schema, name: r.name, labels: r.labels }))
+}
