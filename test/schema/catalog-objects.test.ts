@@ -9,7 +9,9 @@ import { runSnapshot } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
 import { hasMajor, PG_MAJORS, startPostgres, type TestPostgres } from '../helpers/postgres.js'
 
-const FIXTURE = readFileSync(new URL('../fixtures/constraints.sql', import.meta.url), 'utf8')
+// Every column type too (all-types.sql): the whole catalog read is exercised on each major.
+const FIXTURE = readFileSync(new URL('../fixtures/all-types.sql', import.meta.url), 'utf8') +
+  readFileSync(new URL('../fixtures/constraints.sql', import.meta.url), 'utf8')
 // PostgreSQL 18 keeps NOT NULL as pg_constraint rows (contype 'n') and has virtual generated columns.
 const PG18 = `CREATE TABLE gen (id integer PRIMARY KEY, a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) VIRTUAL, c integer GENERATED ALWAYS AS (a + 1) STORED,
   CONSTRAINT ck_gen CHECK (a > 0));`
