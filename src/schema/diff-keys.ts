@@ -62,7 +62,9 @@ export function compareForeignKeys (table: string, want: ExpectedTable, live: re
   for (const fk of want.foreignKeys) {
     const refSchema = fk.references.schema ?? defaultSchema
     const key = fkKey(refSchema, fk.references.table, fk.columns, fk.references.columns)
-    const same = take(unused.find((c) => fkKey(c.references!.schema, c.references!.table, c.columns, c.references!.columns) === key))
+    const structural = unused.filter((c) => fkKey(c.references!.schema, c.references!.table, c.columns, c.references!.columns) === key)
+    // Two keys on the same columns: the one whose actions also match is this one.
+    const same = take(structural.find((c) => (fk.onDelete ?? c.onDelete) === c.onDelete && (fk.onUpdate ?? c.onUpdate) === c.onUpdate) ?? structural[0])
     const target = `${qualified(refSchema, fk.references.table)}${list(fk.references.columns)}`
     if (same !== undefined) {
       const differs = (fk.onDelete !== undefined && fk.onDelete !== same.onDelete) || (fk.onUpdate !== undefined && fk.onUpdate !== same.onUpdate)
