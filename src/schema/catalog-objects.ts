@@ -4,53 +4,48 @@ import type { Db } from '../postgres/lease.js'
 import type { FkAction } from './expected.js'
 
 /**
- * Per table: its primary key, unique, foreign key and CHECK constraints as JSON, by name.
- * NOT NULL constraints (contype 'n', PostgreSQL 18) are not checks; exclusion and trigger
- * constraints are not compared. A foreign key to a partitioned table also has one row per
- * partition (conparentid set): only the parent row counts. Column numbers become names here,
- * the referred table's too, so a table's JSON (and its digest) changes when they are renamed.
+ * Per table: its primary key, unique, foreign key, CHECK and exclusion constraints as JSON.
+ * NOT NULL constraints (contype 'n', PostgreSQL 18) are not checks. A foreign key to a
+ * partitioned table also has one row per partition (conparentid set): only the parent row
+ * counts. Column numbers become names here, the referred table's too, so a table's JSON (and
+ * its digest) changes when they are renamed: one index probe per key column (a join per
+ * constraint costs twice as much). No ORDER BY: the index scan gives a stable order, and the
+ * caller sorts by name.
  */
 export const CONSTRAINTS_LATERAL = `
 CROSS JOIN LATERAL (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
            k.conname, k.contype,
-           CASE WHEN k.contype <> 'c' THEN (SELECT pg_catalog.array_agg(a.attname ORDER BY u.o)
-              FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY u(n, o)
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n) END,
-           CASE WHEN k.contype = 'f' THEN (SELECT pg_catalog.json_build_array(fn.nspname, fc.relname,
-              (SELECT pg_catalog.array_agg(a.attname ORDER BY u.o)
-                 FROM pg_catalog.unnest(k.confkey) WITH ORDINALITY u(n, o)
-                 JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n),
-              k.confupdtype, k.confdeltype)
-              FROM pg_catalog.pg_class fc JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid) END,
+           ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = u.n)
+                   FROM pg_catalog.unnest(k.conkey) u(n)),
+           CASE WHEN k.contype = 'f' THEN pg_catalog.json_build_array(
+             (SELECT fn.nspname FROM pg_catalog.pg_class fc JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid),
+             (SELECT fc.relname FROM pg_catalog.pg_class fc WHERE fc.oid = k.confrelid),
+             ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.confrelid AND a.attnum = u.n)
+                     FROM pg_catalog.unnest(k.confkey) u(n)),
+             k.confupdtype, k.confdeltype) END,
            CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END,
-           k.convalidated) ORDER BY k.conname) AS constraints
+           k.convalidated)) AS constraints
     FROM pg_catalog.pg_constraint k
-   WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c') AND k.conparentid = 0) kc`
+   WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0) kc`
 
 /**
- * Per table: its indexes as JSON, by name, each key column as its name or, for an expression,
- * as pg_get_indexdef prints that column, with its indoption bits (DESC, NULLS FIRST); INCLUDE
- * columns, operator classes and collations are not read. The last field says whether a
- * constraint (primary key, unique, exclusion) made the index.
+ * Per table: its indexes as JSON, each key column as its name or, for an expression, as
+ * pg_get_indexdef prints that column, with its indoption bits (DESC, NULLS FIRST); INCLUDE
+ * columns, operator classes and collations are not read. Whether a constraint made the index
+ * is told by name: PostgreSQL keeps a key's index named as its constraint.
  */
 export const INDEXES_LATERAL = `
 CROSS JOIN LATERAL (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
-           ic.relname, i.indisunique, i.indisvalid, am.amname,
-           (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
-                     CASE WHEN u.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o::integer, true) ELSE a.attname::text END,
-                     u.attnum = 0, u.opt) ORDER BY u.o)
-              FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[])) WITH ORDINALITY u(attnum, opt, o)
-              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum
-             WHERE u.o <= i.indnkeyatts),
-           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
-           i.indisprimary OR EXISTS (SELECT FROM pg_catalog.pg_constraint k
-                                      WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-         ) ORDER BY ic.relname) AS indexes
+           (SELECT ic.relname FROM pg_catalog.pg_class ic WHERE ic.oid = i.indexrelid), i.indisunique, i.indisvalid,
+           (SELECT am.amname FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = i.indexrelid),
+           ARRAY(SELECT CASE WHEN i.indkey[u.o] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o + 1, true)
+                             ELSE (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.o]) END
+                   FROM pg_catalog.generate_series(0, i.indnkeyatts - 1) u(o)),
+           i.indkey::pg_catalog.int2[], i.indoption::pg_catalog.int2[],
+           pg_catalog.pg_get_expr(i.indpred, i.indrelid, true))) AS indexes
     FROM pg_catalog.pg_index i
-    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
    WHERE i.indrelid = c.oid) ix`
 
 /** Enum types of the given schemas with their labels in sort order (an enum may have none). */
@@ -63,7 +58,8 @@ SELECT n.nspname AS schema, t.typname AS name,
 
 export interface CatalogConstraint {
   readonly name: string
-  readonly kind: 'primary_key' | 'unique' | 'foreign_key' | 'check'
+  /** Exclusion constraints are read only to know their index; they are not compared. */
+  readonly kind: 'primary_key' | 'unique' | 'foreign_key' | 'check' | 'exclusion'
   /** Key columns in constraint order (none for a check). */
   readonly columns: readonly string[]
   readonly references?: { readonly schema: string, readonly table: string, readonly columns: readonly string[] }
@@ -103,17 +99,19 @@ export interface CatalogEnum {
 }
 
 export type ConstraintJson = [name: string, type: string, columns: string[] | null, fk: [string, string, string[], string, string] | null, expr: string | null, validated: boolean]
-export type IndexJson = [name: string, unique: boolean, valid: boolean, method: string, keys: Array<[string, boolean, number | null]> | null, where: string | null, ofConstraint: boolean]
+export type IndexJson = [name: string, unique: boolean, valid: boolean, method: string, keys: string[] | null, attnums: number[], options: number[], where: string | null]
 
-const KINDS: Record<string, CatalogConstraint['kind']> = { p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check' }
+const KINDS: Record<string, CatalogConstraint['kind']> = { p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check', x: 'exclusion' }
 const ACTIONS: Record<string, FkAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
+
+const byName = (a: { name: string }, b: { name: string }): number => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 
 export function toConstraints (rows: readonly ConstraintJson[] | null): CatalogConstraint[] {
   const out: CatalogConstraint[] = []
   for (const [name, type, columns, fk, expression, validated] of rows ?? []) {
     const kind = KINDS[type]
     if (kind === undefined) continue
-    const c: { -readonly [K in keyof CatalogConstraint]: CatalogConstraint[K] } = { name, kind, columns: columns ?? [], validated }
+    const c: { -readonly [K in keyof CatalogConstraint]: CatalogConstraint[K] } = { name, kind, columns: kind === 'check' || kind === 'exclusion' ? [] : columns ?? [], validated }
     if (fk !== null) {
       c.references = { schema: fk[0], table: fk[1], columns: fk[2] ?? [] }
       c.onUpdate = ACTIONS[fk[3]] ?? 'no action'
@@ -122,25 +120,30 @@ export function toConstraints (rows: readonly ConstraintJson[] | null): CatalogC
     if (expression !== null) c.expression = oneLine(expression)
     out.push(c)
   }
-  return out
+  return out.sort(byName)
 }
 
 // indoption bits (src/include/catalog/pg_index.h).
 const INDOPTION_DESC = 1
 const INDOPTION_NULLS_FIRST = 2
 
-export function toIndexes (rows: readonly IndexJson[] | null): CatalogIndex[] {
-  return (rows ?? []).map(([name, unique, valid, method, keys, where, ofConstraint]) => ({
-    name,
-    unique,
-    valid,
-    method,
-    elements: (keys ?? []).map(([text, expression, opt]) => ({
-      text: expression ? oneLine(text) : text, expression, desc: ((opt ?? 0) & INDOPTION_DESC) !== 0, nullsFirst: ((opt ?? 0) & INDOPTION_NULLS_FIRST) !== 0
-    })),
-    where: where === null ? null : oneLine(where),
-    ofConstraint
-  }))
+/** `keyed`: names of the constraints that own an index of the same name (primary key, unique, exclusion). */
+export function toIndexes (rows: readonly IndexJson[] | null, keyed: ReadonlySet<string>): CatalogIndex[] {
+  return (rows ?? []).map(([name, unique, valid, method, keys, attnums, options, where]) => {
+    return {
+      name,
+      unique,
+      valid,
+      method,
+      elements: (keys ?? []).map((text, k) => {
+        const opt = options[k] ?? 0
+        const expression = attnums[k] === 0
+        return { text: expression ? oneLine(text) : text, expression, desc: (opt & INDOPTION_DESC) !== 0, nullsFirst: (opt & INDOPTION_NULLS_FIRST) !== 0 }
+      }),
+      where: where === null ? null : oneLine(where),
+      ofConstraint: keyed.has(name)
+    }
+  }).sort(byName)
 }
 
 /** Pretty-printed expressions break CASE over lines; one line reads better in a manifest and a message. */

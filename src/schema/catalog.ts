@@ -155,5 +155,8 @@ function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
     if (generated) column.generated = expr!
     columns.push(column)
   }
-  return { schema: r.schema, name: r.name, columns, constraints: toConstraints(r.constraints), indexes: toIndexes(r.indexes) }
+  const constraints = toConstraints(r.constraints)
+  const keyed = new Set<string>()
+  for (const c of constraints) if (c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion') keyed.add(c.name)
+  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes, keyed) }
 }
