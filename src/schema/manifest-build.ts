@@ -3,7 +3,7 @@
 import type { ManifestError } from '../errors.js'
 import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from './expected.js'
 import type { Segment } from './manifest-text.js'
-import { buildEnums, buildTableObjects, checkReferences, type RawEnums, type RawTableObjects } from './manifest-objects.js'
+import { buildEnums, buildTableObjects, checkReferences, lists, type RawEnums, type RawTableObjects } from './manifest-objects.js'
 import { parseTableKey } from './names.js'
 import { parseType } from './parse-type.js'
 import { TypeSyntaxError } from './pg-type.js'
@@ -21,7 +21,10 @@ export function buildSchema (file: string, raw: RawManifest, where: Where): Expe
   const tables: ExpectedTable[] = []
   const validTypes = new Set<string>() // the same few type names repeat across thousands of columns
   const shape = shapes()
-  for (const [key, table] of Object.entries(raw.tables)) {
+  const list = lists()
+  const keys = Object.keys(raw.tables)
+  for (const key of keys) {
+    const table = raw.tables[key]!
     const name = parseTableKey(key)
     if (name === undefined) throw where(['tables', key], `"${key}" is not a table name (table or schema.table; quote a part that holds a dot)`)
     const columns = new Map<string, ExpectedColumn>()
@@ -52,9 +55,9 @@ export function buildSchema (file: string, raw: RawManifest, where: Where): Expe
       }
       columns.set(column, shape(type, nullable, def))
     }
-    tables.push(Object.freeze({ ...name, columns, ...buildTableObjects(key, table, where) }))
+    tables.push(Object.freeze({ ...name, columns, ...buildTableObjects(key, table, where, list) }))
   }
-  checkReferences(tables, Object.keys(raw.tables), where)
+  checkReferences(tables, keys, where)
   const heads = raw.alembic?.heads
   return Object.freeze({
     file,

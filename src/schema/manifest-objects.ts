@@ -26,10 +26,28 @@ export type RawEnums = Record<string, string[]>
 
 type Objects = Pick<ExpectedTable, 'primaryKey' | 'unique' | 'foreignKeys' | 'indexes' | 'checks'>
 
-function key (raw: RawKey): ExpectedKey {
+const EMPTY: readonly never[] = Object.freeze([])
+
+/**
+ * Equal lists as one frozen array (`[id]` in thousands of tables, `[]` in most): a big app's
+ * manifest allocates a few hundred lists instead of tens of thousands. Made per manifest.
+ */
+export function lists (): (items: readonly string[]) => readonly string[] {
+  const seen = new Map<string, readonly string[]>()
+  return (items) => {
+    if (items.length === 0) return EMPTY
+    const id = items.length === 1 ? items[0]! : JSON.stringify(items)
+    let list = seen.get(id)
+    if (list === undefined) seen.set(id, list = Object.freeze([...items]))
+    return list
+  }
+}
+type List = ReturnType<typeof lists>
+
+function key (raw: RawKey, list: List): ExpectedKey {
   return Array.isArray(raw)
-    ? Object.freeze({ columns: Object.freeze([...raw]) })
-    : Object.freeze({ columns: Object.freeze([...raw.columns]), ...(raw.name !== undefined ? { name: raw.name } : {}) })
+    ? Object.freeze({ columns: list(raw) })
+    : Object.freeze({ columns: list(raw.columns), ...(raw.name !== undefined ? { name: raw.name } : {}) })
 }
 
 function action (text: string | undefined, path: Segment[], where: Where): FkAction | undefined {
@@ -39,13 +57,13 @@ function action (text: string | undefined, path: Segment[], where: Where): FkAct
   return words as FkAction
 }
 
-export function buildTableObjects (tableKey: string, raw: RawTableObjects, where: Where): Objects {
+export function buildTableObjects (tableKey: string, raw: RawTableObjects, where: Where, list: List): Objects {
   const at = (...rest: Segment[]): Segment[] => ['tables', tableKey, ...rest]
   const out: { -readonly [K in keyof Objects]: Objects[K] } = {}
-  if (raw.primary_key !== undefined) out.primaryKey = key(raw.primary_key)
-  if (raw.unique !== undefined) out.unique = Object.freeze(raw.unique.map(key))
+  if (raw.primary_key !== undefined) out.primaryKey = key(raw.primary_key, list)
+  if (raw.unique !== undefined) out.unique = raw.unique.length === 0 ? EMPTY : Object.freeze(raw.unique.map((u) => key(u, list)))
   if (raw.foreign_keys !== undefined) {
-    out.foreignKeys = Object.freeze(raw.foreign_keys.map((fk, i): ExpectedForeignKey => {
+    out.foreignKeys = raw.foreign_keys.length === 0 ? EMPTY : Object.freeze(raw.foreign_keys.map((fk, i): ExpectedForeignKey => {
       const target = parseTableKey(fk.references.table)
       if (target === undefined) throw where(at('foreign_keys', i, 'references', 'table'), `"${fk.references.table}" is not a table name (table or schema.table)`)
       if (fk.references.columns.length !== fk.columns.length) {
@@ -54,8 +72,8 @@ export function buildTableObjects (tableKey: string, raw: RawTableObjects, where
       const onDelete = action(fk.on_delete, at('foreign_keys', i, 'on_delete'), where)
       const onUpdate = action(fk.on_update, at('foreign_keys', i, 'on_update'), where)
       return Object.freeze({
-        columns: Object.freeze([...fk.columns]),
-        references: Object.freeze({ ...(target.schema !== undefined ? { schema: target.schema } : {}), table: target.name, columns: Object.freeze([...fk.references.columns]) }),
+        columns: list(fk.columns),
+        references: Object.freeze({ ...(target.schema !== undefined ? { schema: target.schema } : {}), table: target.name, columns: list(fk.references.columns) }),
         ...(onDelete !== undefined ? { onDelete } : {}),
         ...(onUpdate !== undefined ? { onUpdate } : {}),
         ...(fk.name !== undefined ? { name: fk.name } : {})
@@ -63,8 +81,8 @@ export function buildTableObjects (tableKey: string, raw: RawTableObjects, where
     }))
   }
   if (raw.indexes !== undefined) {
-    out.indexes = Object.freeze(raw.indexes.map((ix): ExpectedIndex => Object.freeze({
-      columns: Object.freeze([...ix.columns]),
+    out.indexes = raw.indexes.length === 0 ? EMPTY : Object.freeze(raw.indexes.map((ix): ExpectedIndex => Object.freeze({
+      columns: list(ix.columns),
       ...(ix.name !== undefined ? { name: ix.name } : {}),
       ...(ix.unique !== undefined ? { unique: ix.unique } : {}),
       ...(ix.using !== undefined ? { using: ix.using.trim().toLowerCase() } : {}),
@@ -72,7 +90,7 @@ export function buildTableObjects (tableKey: string, raw: RawTableObjects, where
     })))
   }
   if (raw.checks !== undefined) {
-    out.checks = Object.freeze(raw.checks.map((c): ExpectedCheck => Object.freeze({
+    out.checks = raw.checks.length === 0 ? EMPTY : Object.freeze(raw.checks.map((c): ExpectedCheck => Object.freeze({
       ...(c.name !== undefined ? { name: c.name } : {}),
       ...(c.expression !== undefined ? { expression: c.expression } : {})
     })))
@@ -86,9 +104,19 @@ export function buildTableObjects (tableKey: string, raw: RawTableObjects, where
  * (`auth.users` on Supabase) is the exception: the manifest does not describe that schema.
  */
 export function checkReferences (tables: readonly ExpectedTable[], keys: readonly string[], where: Where): void {
-  const qualifiedSchemas = new Set(tables.flatMap((t) => t.schema !== undefined ? [t.schema] : []))
-  const known = (schema: string | undefined, name: string): boolean => tables.some((t) =>
-    t.name === name && (t.schema === schema || t.schema === undefined || schema === undefined))
+  const qualifiedSchemas = new Set<string>()
+  // By name: the schemas that name's tables are in (undefined: unqualified).
+  const byName = new Map<string, Set<string | undefined>>()
+  for (const t of tables) {
+    if (t.schema !== undefined) qualifiedSchemas.add(t.schema)
+    let schemas = byName.get(t.name)
+    if (schemas === undefined) byName.set(t.name, schemas = new Set())
+    schemas.add(t.schema)
+  }
+  const known = (schema: string | undefined, name: string): boolean => {
+    const schemas = byName.get(name)
+    return schemas !== undefined && (schema === undefined || schemas.has(schema) || schemas.has(undefined))
+  }
   tables.forEach((table, i) => {
     table.foreignKeys?.forEach((fk, j) => {
       const { schema, table: name } = fk.references
