@@ -197,3 +197,24 @@ t.test('an alias bomb is refused, not expanded', async (t) => {
   const err = t.throws(() => parseManifest(text, 'bomb.yaml'), ManifestError) as ManifestError
   t.equal(err.message, 'bomb.yaml: malformed YAML: Excessive alias count indicates a resource exhaustion attack')
 })
+
+t.test('the new keys bad input: check exits 2 with one line naming file, path and line', async (t) => {
+  const { runCli } = await import('../helpers/cli.js')
+  const dir = t.testdir({
+    'fk.yaml': 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    foreign_keys: [{ columns: [user_id], references: { table: users, columns: [id] } }]\n',
+    'ix.yaml': 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    indexes: [{ columns: [] }]\n',
+    'enum.yaml': 'version: 1\ntables: {}\nenums:\n  mood: [happy, sad, happy]\n'
+  })
+  const cases: Array<[string, string]> = [
+    ['fk.yaml', 'at tables.pdfs.foreign_keys[0].references.table (line 5): refers to table "users", which is not in the manifest'],
+    ['ix.yaml', 'at tables.pdfs.indexes[0].columns (line 5): must list at least one column'],
+    ['enum.yaml', 'at enums.mood[2] (line 4): duplicate label "happy" (also at [0])']
+  ]
+  for (const [file, message] of cases) {
+    // The manifest is read before any connection: the database is never reached.
+    const r = await runCli(['check', '--expected', join(dir, file)], { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' })
+    t.equal(r.code, 2, file)
+    t.equal(r.stderr, `schema-sentinel: ${join(dir, file)} ${message}\n`, file)
+    t.equal(r.stdout, '')
+  }
+})
