@@ -13,21 +13,21 @@ interface Live { readonly index: CatalogIndex, readonly key: string }
 /** `usedByUnique`: unique indexes that satisfied a `unique` entry (not extra either). */
 export function compareIndexes (table: string, want: ExpectedTable, indexes: readonly CatalogIndex[], usedByUnique: ReadonlySet<string>, add: Add): void {
   if (want.indexes === undefined) return
-  const unused: Live[] = indexes.map((index) => ({ index, key: index.elements.map(elementKey).join(', ') }))
-  const take = (found: Live) => { unused.splice(unused.indexOf(found), 1); return found.index }
+  if (want.indexes.length === 0 && indexes.length === 0) return
+  const unused: Live[] = indexes.map(live)
   for (const ix of want.indexes) {
-    const key = ix.columns.map((c) => elementKey(parseElement(c))).join(', ')
+    const key = expectedKey(ix)
     const full = unused.filter((l) => l.key === key && satisfies(ix, l.index))
     const match = full.find((l) => l.index.name === ix.name) ?? full[0]
     const fields = { table, columns: ix.columns, ...(ix.name !== undefined ? { name: ix.name } : {}) }
     if (match !== undefined) {
-      const index = take(match)
+      const index = take(unused, match)
       if (!index.valid) add('invalid_index', { ...fields, name: index.name }, `${table} index ${index.name} is invalid (a failed CREATE INDEX CONCURRENTLY?): it is maintained but never used`)
       continue
     }
     const named = ix.name !== undefined ? unused.find((l) => l.index.name === ix.name) : undefined
     if (named !== undefined) {
-      const index = take(named)
+      const index = take(unused, named)
       add('index_mismatch', { ...fields, expected: expectedShape(ix), actual: liveShape(index) },
         `${table} index ${index.name} is ${describe(liveShape(index))}, expected ${describe(expectedShape(ix))}`)
       continue
@@ -40,6 +40,23 @@ export function compareIndexes (table: string, want: ExpectedTable, indexes: rea
     if (!index.valid) add('invalid_index', { table, columns, name: index.name }, `${table} index ${index.name} is invalid (a failed CREATE INDEX CONCURRENTLY?): it is maintained but never used`)
     else add('extra_index', { table, columns, name: index.name }, `${table} has index ${index.name} ${describe(liveShape(index))}, not in the manifest`)
   }
+}
+
+function live (index: CatalogIndex): Live {
+  return { index, key: index.elements.map(elementKey).join(', ') }
+}
+
+function take (unused: Live[], found: Live): CatalogIndex {
+  unused.splice(unused.indexOf(found), 1)
+  return found.index
+}
+
+// The manifest's entries are the same objects every round: their keys are worked out once.
+const expectedKeys = new WeakMap<ExpectedIndex, string>()
+function expectedKey (ix: ExpectedIndex): string {
+  let key = expectedKeys.get(ix)
+  if (key === undefined) expectedKeys.set(ix, key = ix.columns.map((c) => elementKey(parseElement(c))).join(', '))
+  return key
 }
 
 function satisfies (ix: ExpectedIndex, live: CatalogIndex): boolean {
