@@ -7,6 +7,7 @@ import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runCli } from '../helpers/cli.js'
+import { exactEnv } from '../helpers/exact-env.js'
 import { pollPath } from '../helpers/poll.js'
 import { freePort, startPostgres } from '../helpers/postgres.js'
 
@@ -23,7 +24,8 @@ const ENV = {
 
 async function run (file: string, args: string[], opts: { cwd?: string, env?: Record<string, string | undefined>, timeoutMs?: number } = {}): Promise<Run> {
   return await new Promise((resolve) => {
-    execFile(file, args, { cwd: opts.cwd ?? ROOT, env: { ...ENV, ...opts.env }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const [exe, argv] = exactEnv(file, args, { ...ENV, ...opts.env })
+    execFile(exe, argv, { cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null
       resolve({ code, stdout, stderr })
     })
@@ -115,7 +117,8 @@ t.test('snapshot prints a manifest that check then finds nothing against', async
 
 t.test('serve answers, and exits 0 on SIGTERM', async (t) => {
   const port = await freePort()
-  const child = spawn(BIN, ['serve'], { cwd: project, env: { ...ENV, DATABASE_URL: url, HOST: '127.0.0.1', PORT: String(port), CHECK_INTERVAL_MS: '200' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const [file, args] = exactEnv(BIN, ['serve'], { ...ENV, DATABASE_URL: url, HOST: '127.0.0.1', PORT: String(port), CHECK_INTERVAL_MS: '200' })
+  const child = spawn(file, args, { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (c: Buffer) => { out += String(c) })
   child.stderr.on('data', (c: Buffer) => { out += String(c) })
