@@ -59,6 +59,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
       io.out(run.stdout)
+      if (run.warning !== undefined) io.err(`schema-sentinel: ${run.warning}\n`)
       if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
       throw new Exit(run.exitCode)
     })
@@ -66,7 +67,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
   withDatabaseFlags(program.command('snapshot').description('print a manifest of the live database (every column\'s type, nullable and default) to stdout'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
-      io.out(await runSnapshot(config(flags, true), flags.format))
+      io.out(await runSnapshot(config(flags, true), flags.format, (line) => io.err(`schema-sentinel: ${line}\n`)))
       throw new Exit(0)
     })
 
