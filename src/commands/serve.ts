@@ -10,7 +10,6 @@ import { startMonitor } from '../monitor.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
 import { buildApp } from '../server.js'
 import { VERSION } from '../version.js'
-import { checkSchemasExist } from './missing-schemas.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
@@ -52,11 +51,6 @@ export async function startService (config: Config, logger: Logger = createLogge
     throw new SentinelError(`cannot listen on ${config.host}:${config.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   logger.info({ url, interval_ms: config.checkIntervalMs, timeout_ms: config.checkTimeoutMs }, 'schema-sentinel is listening')
-  // Once, after a first round that reached the database: a schema in SCHEMAS it does not have.
-  void monitor.firstRound.then(async (report) => {
-    const warning = report.up && !shuttingDown ? await checkSchemasExist(pool, config.schemas, config.checkTimeoutMs) : undefined
-    if (warning !== undefined) logger.warn({ schemas: config.schemas }, warning.replace(/^warning: /, ''))
-  })
   let closing: Promise<void> | undefined
   return {
     url,
