@@ -41,7 +41,7 @@ CROSS JOIN LATERAL (
            (SELECT ic.relname FROM pg_catalog.pg_class ic WHERE ic.oid = i.indexrelid), i.indisunique, i.indisvalid,
            (SELECT am.amname FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = i.indexrelid),
            ARRAY(SELECT CASE WHEN i.indkey[u.o] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o + 1, true)
-                             ELSE (SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.o]) END
+                             ELSE (SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.o]) END
                    FROM pg_catalog.generate_series(0, i.indnkeyatts - 1) u(o)),
            i.indkey::pg_catalog.int2[], i.indoption::pg_catalog.int2[],
            pg_catalog.pg_get_expr(i.indpred, i.indrelid, true))) AS indexes
@@ -51,10 +51,10 @@ CROSS JOIN LATERAL (
 /** Enum types of the given schemas with their labels in sort order (an enum may have none). */
 export const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
-       pg_catalog.array_to_json(ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)) AS labels
+       pg_catalog.array_to_json(ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)) AS labels
   FROM pg_catalog.pg_type t
   JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
- WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])`
+ WHERE t.typtype = 'e' AND n.nspname = ANY($1::pg_catalog.text[])`
 
 export interface CatalogConstraint {
   readonly name: string
