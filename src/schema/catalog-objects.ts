@@ -16,18 +16,18 @@ export const CONSTRAINTS_LATERAL = `
 CROSS JOIN LATERAL (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
            k.conname, k.contype,
-           ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = u.n)
+           ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) k.conrelid AND a.attnum OPERATOR(pg_catalog.=) u.n)
                    FROM pg_catalog.unnest(k.conkey) u(n)),
-           CASE WHEN k.contype = 'f' THEN pg_catalog.json_build_array(
-             (SELECT fn.nspname FROM pg_catalog.pg_class fc JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid),
-             (SELECT fc.relname FROM pg_catalog.pg_class fc WHERE fc.oid = k.confrelid),
-             ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.confrelid AND a.attnum = u.n)
+           CASE WHEN k.contype OPERATOR(pg_catalog.=) 'f' THEN pg_catalog.json_build_array(
+             (SELECT fn.nspname FROM pg_catalog.pg_class fc JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) fc.relnamespace WHERE fc.oid OPERATOR(pg_catalog.=) k.confrelid),
+             (SELECT fc.relname FROM pg_catalog.pg_class fc WHERE fc.oid OPERATOR(pg_catalog.=) k.confrelid),
+             ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) k.confrelid AND a.attnum OPERATOR(pg_catalog.=) u.n)
                      FROM pg_catalog.unnest(k.confkey) u(n)),
              k.confupdtype, k.confdeltype) END,
-           CASE WHEN k.contype = 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END,
+           CASE WHEN k.contype OPERATOR(pg_catalog.=) 'c' THEN pg_catalog.pg_get_expr(k.conbin, k.conrelid, true) END,
            k.convalidated)) AS constraints
     FROM pg_catalog.pg_constraint k
-   WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0) kc`
+   WHERE k.conrelid OPERATOR(pg_catalog.=) c.oid AND k.contype OPERATOR(pg_catalog.=) ANY ('{p,u,f,c,x}'::pg_catalog."char"[]) AND k.conparentid OPERATOR(pg_catalog.=) 0) kc`
 
 /**
  * Per table: its indexes as JSON, each key column as its name or, for an expression, as
@@ -38,23 +38,26 @@ CROSS JOIN LATERAL (
 export const INDEXES_LATERAL = `
 CROSS JOIN LATERAL (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
-           (SELECT ic.relname FROM pg_catalog.pg_class ic WHERE ic.oid = i.indexrelid), i.indisunique, i.indisvalid,
-           (SELECT am.amname FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = i.indexrelid),
-           ARRAY(SELECT CASE WHEN i.indkey[u.o] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o + 1, true)
-                             ELSE (SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.o]) END
-                   FROM pg_catalog.generate_series(0, i.indnkeyatts - 1) u(o)),
+           (SELECT ic.relname FROM pg_catalog.pg_class ic WHERE ic.oid OPERATOR(pg_catalog.=) i.indexrelid), i.indisunique, i.indisvalid,
+           (SELECT am.amname FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam WHERE ic.oid OPERATOR(pg_catalog.=) i.indexrelid),
+           ARRAY(SELECT CASE WHEN i.indkey[u.o] OPERATOR(pg_catalog.=) 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, u.o OPERATOR(pg_catalog.+) 1, true)
+                             ELSE (SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) i.indrelid AND a.attnum OPERATOR(pg_catalog.=) i.indkey[u.o]) END
+                   FROM pg_catalog.generate_series(0, i.indnkeyatts OPERATOR(pg_catalog.-) 1) u(o)),
            i.indkey::pg_catalog.int2[], i.indoption::pg_catalog.int2[],
            pg_catalog.pg_get_expr(i.indpred, i.indrelid, true))) AS indexes
     FROM pg_catalog.pg_index i
-   WHERE i.indrelid = c.oid) ix`
+   WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid) ix`
+
+// Like the table query (catalog.ts), these name every function and operator with its schema:
+// under the app's search_path an unqualified one could resolve to one the database's owner planted.
 
 /** Enum types of the given schemas with their labels in sort order (an enum may have none). */
 export const ENUMS_SQL = `
 SELECT n.nspname AS schema, t.typname AS name,
-       pg_catalog.array_to_json(ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)) AS labels
+       pg_catalog.array_to_json(ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid OPERATOR(pg_catalog.=) t.oid ORDER BY e.enumsortorder)) AS labels
   FROM pg_catalog.pg_type t
-  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
- WHERE t.typtype = 'e' AND n.nspname = ANY($1::pg_catalog.text[])`
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace
+ WHERE t.typtype OPERATOR(pg_catalog.=) 'e' AND n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])`
 
 export interface CatalogConstraint {
   readonly name: string

@@ -30,7 +30,7 @@ CROSS JOIN LATERAL (
     FROM pg_catalog.pg_attribute a
    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) l${CONSTRAINTS_LATERAL}${INDEXES_LATERAL}
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])`
-const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') || COALESCE(kc.constraints::pg_catalog.text, '') || COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
+const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(kc.constraints::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
 
 /** Every table with its columns. */
 export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, kc.constraints, ix.indexes, ${HASH} AS hash${TABLES_FROM}`
