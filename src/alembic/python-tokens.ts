@@ -1,6 +1,8 @@
 // Just enough of Python's tokenizer to find module-level assignments: strings (all quote
 // styles and prefixes), comments, bracket and backslash line joining, and each logical
-// line's indentation. Nothing is evaluated here.
+// line's indentation. Nothing is evaluated here. Lines are yielded one at a time, so only the
+// tokens of the current logical line are held, and brackets deeper than Python's own limit
+// stop the tokenizer at once.
 
 export type TokenKind = 'name' | 'string' | 'number' | 'op'
 
@@ -21,8 +23,13 @@ export interface LogicalLine {
   readonly tokens: readonly Token[]
 }
 
+/** CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"). */
+export const MAX_NESTING = 200
+
+export type TokenProblem = 'unterminated_string' | 'unexpected_character' | 'too_deep'
+
 export class TokenError extends Error {
-  constructor (readonly line: number, readonly problem: string) { super(`line ${line}: ${problem}`) }
+  constructor (readonly line: number, readonly problem: TokenProblem, readonly character?: string) { super(`line ${line}: ${problem}`) }
 }
 
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy
@@ -34,8 +41,7 @@ const OPENERS = new Set(['(', '[', '{'])
 const CLOSERS = new Set([')', ']', '}'])
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' }
 
-export function logicalLines (source: string): LogicalLine[] {
-  const lines: LogicalLine[] = []
+export function * logicalLines (source: string): Generator<LogicalLine, void, undefined> {
   let tokens: Token[] = []
   let start = { line: 1, indent: 0 }
   let line = 1
@@ -63,7 +69,7 @@ export function logicalLines (source: string): LogicalLine[] {
     if (c === '\n' || c === '\r') {
       i += source.startsWith('\r\n', i) ? 2 : 1
       if (depth === 0 && tokens.length > 0) {
-        lines.push({ ...start, tokens })
+        yield { ...start, tokens }
         tokens = []
       }
       line++
@@ -89,14 +95,13 @@ export function logicalLines (source: string): LogicalLine[] {
     if (number !== undefined) { push({ kind: 'number', text: number }, at); i += number.length; continue }
     OPERATOR.lastIndex = i
     const op = OPERATOR.exec(source)?.[0]
-    if (op === undefined) throw new TokenError(line, `unexpected character ${JSON.stringify(c)}`)
-    if (OPENERS.has(op)) depth++
+    if (op === undefined) throw new TokenError(line, 'unexpected_character', c)
+    if (OPENERS.has(op) && ++depth > MAX_NESTING) throw new TokenError(line, 'too_deep')
     if (CLOSERS.has(op)) depth = Math.max(0, depth - 1)
     push({ kind: 'op', text: op }, at)
     i += op.length
   }
-  if (tokens.length > 0) lines.push({ ...start, tokens })
-  return lines
+  if (tokens.length > 0) yield { ...start, tokens }
 
   // Reads the string whose opening quote is at `q`; returns the index after it.
   function readString (q: number, prefix: string, at: number): number {
@@ -108,7 +113,7 @@ export function logicalLines (source: string): LogicalLine[] {
       // Jump to the next character that can end, escape or break the string.
       STRING_STOP.lastIndex = j
       const stop = STRING_STOP.exec(source)
-      if (stop === null) throw new TokenError(startLine, 'unterminated string')
+      if (stop === null) throw new TokenError(startLine, 'unterminated_string')
       raw += source.slice(j, stop.index)
       j = stop.index
       const ch = source[j]!
@@ -121,7 +126,7 @@ export function logicalLines (source: string): LogicalLine[] {
         continue
       }
       if (ch === '\n' || ch === '\r') {
-        if (quote.length === 1) throw new TokenError(startLine, 'unterminated string')
+        if (quote.length === 1) throw new TokenError(startLine, 'unterminated_string')
         if (!(ch === '\r' && source[j + 1] === '\n')) { line++; lineStart = j + 1 }
       }
       raw += ch

@@ -1,4 +1,5 @@
 // `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
+import { describeWarning } from '../alembic/warnings.js'
 import { CHECKS } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { loadExpectation } from '../expectation.js'
@@ -17,10 +18,13 @@ export interface CheckRun {
   readonly stdout: string
   /** One line for stderr when the database could not be checked. */
   readonly problem?: string
+  /** Lines for stderr from reading the Alembic version locations (they are in the details too). */
+  readonly warnings: readonly string[]
 }
 
 export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
+  const warnings = (expectation.versions?.warnings ?? []).map((w) => `warning: ${describeWarning(w)}`)
   const pool = createPool(config)
   let report: Report
   try {
@@ -34,7 +38,7 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const errored = report.checks.find((c) => c.errored)
   if (errored !== undefined) {
     const what = report.up ? `${errored.name} could not run` : 'cannot reach the database'
-    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}` }
+    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, warnings }
   }
-  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout }
+  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, warnings }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { RevisionGraph, type RevisionSpec } from '../../src/alembic/graph.js'
-import { VersionsDirError } from '../../src/errors.js'
+import { VersionsDirError } from '../../src/alembic/errors.js'
 
 /** r('b', ['a'], { deps: ['x'], labels: ['core'] }) */
 const r = (revision: string, down: string[] = [], more: { labels?: string[], deps?: string[] } = {}): RevisionSpec =>

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { parseRevisionFile } from '../../src/alembic/parse-revision-file.js'
-import { VersionsDirError } from '../../src/errors.js'
+import { VersionsDirError } from '../../src/alembic/errors.js'
 
 interface Parsed { revision: string, down?: string[], labels?: string[], deps?: string[] }
 
@@ -101,7 +101,8 @@ t.test('reads module-level assignments', async (t) => {
       revision: expected.revision,
       downRevisions: expected.down ?? [],
       branchLabels: expected.labels ?? [],
-      dependsOn: expected.deps ?? []
+      dependsOn: expected.deps ?? [],
+      risks: []
     }, name)
   }
 })

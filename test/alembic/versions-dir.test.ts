@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { readVersionsDir } from '../../src/alembic/versions-dir.js'
-import { VersionsDirError } from '../../src/errors.js'
+import { VersionsDirError } from '../../src/alembic/errors.js'
 
 const DEMO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'alembic', 'versions')
 const rev = (id: string, down: string | null): string =>
