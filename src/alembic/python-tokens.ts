@@ -20,8 +20,14 @@ export interface LogicalLine {
   readonly line: number
   /** Column of its first token: 0 means module level. */
   readonly indent: number
+  /** At most MAX_LINE_TOKENS of them. */
   readonly tokens: readonly Token[]
+  /** The line had more tokens than are kept (a huge data literal): `tokens` is its beginning. */
+  readonly truncated?: boolean
 }
+
+/** Tokens kept per logical line: memory stays bounded whatever one line holds. */
+export const MAX_LINE_TOKENS = 10_000
 
 /** CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"). */
 export const MAX_NESTING = 200
@@ -48,10 +54,18 @@ export function * logicalLines (source: string): Generator<LogicalLine, void, un
   let depth = 0
   let i = source.charCodeAt(0) === 0xFEFF ? 1 : 0 // a UTF-8 BOM
   let lineStart = i
+  let truncated = false
   const push = (token: Token, at: number): void => {
     // A form feed at the start of a line does not indent it (Python's tokenizer resets the column).
     if (tokens.length === 0) start = { line, indent: source.slice(lineStart, at).replace(/\f/g, '').length }
-    tokens.push(token)
+    if (tokens.length < MAX_LINE_TOKENS) tokens.push(token)
+    else truncated = true
+  }
+  const line_ = (): LogicalLine => {
+    const out = truncated ? { ...start, tokens, truncated } : { ...start, tokens }
+    tokens = []
+    truncated = false
+    return out
   }
   while (i < source.length) {
     const c = source[i]!
@@ -68,10 +82,7 @@ export function * logicalLines (source: string): Generator<LogicalLine, void, un
     }
     if (c === '\n' || c === '\r') {
       i += source.startsWith('\r\n', i) ? 2 : 1
-      if (depth === 0 && tokens.length > 0) {
-        yield { ...start, tokens }
-        tokens = []
-      }
+      if (depth === 0 && tokens.length > 0) yield line_()
       line++
       lineStart = i
       continue
@@ -101,7 +112,7 @@ export function * logicalLines (source: string): Generator<LogicalLine, void, un
     push({ kind: 'op', text: op }, at)
     i += op.length
   }
-  if (tokens.length > 0) yield { ...start, tokens }
+  if (tokens.length > 0) yield line_()
 
   // Reads the string whose opening quote is at `q`; returns the index after it.
   function readString (q: number, prefix: string, at: number): number {

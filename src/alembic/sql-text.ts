@@ -7,24 +7,24 @@ export interface SqlStatement {
   readonly code: string
   /** Values of its single-quoted literals, in order. */
   readonly literals: readonly string[]
-  /** The statement as written, whitespace collapsed (for people). */
+  /** The statement as written (for people). */
   readonly text: string
 }
 
 const SPECIAL = /[-/'"$;]/g
 
-export function splitSql (sql: string): SqlStatement[] {
-  const out: SqlStatement[] = []
+/** Statements one at a time: a caller that has seen enough stops the work. */
+export function * splitSql (sql: string): Generator<SqlStatement, void, undefined> {
   let code = ''
   let literals: string[] = []
   let start = 0
   let i = 0
-  const finish = (end: number): void => {
-    const text = sql.slice(start, end).replace(/\s+/g, ' ').trim()
-    if (code.trim() !== '') out.push({ code, literals, text })
+  const finish = (end: number): SqlStatement | undefined => {
+    const statement = code.trim() !== '' ? { code, literals, text: sql.slice(start, end) } : undefined
     code = ''
     literals = []
     start = end + 1
+    return statement
   }
   while (i < sql.length) {
     const c = sql[i]!
@@ -62,8 +62,9 @@ export function splitSql (sql: string): SqlStatement[] {
       i = end < 0 ? sql.length : end + tag.length
       code += '$$'
     } else if (c === ';') {
-      finish(i)
+      const statement = finish(i)
       i++
+      if (statement !== undefined) yield statement
     } else {
       // Copy the run up to the next character that could start something.
       SPECIAL.lastIndex = i + 1
@@ -73,8 +74,8 @@ export function splitSql (sql: string): SqlStatement[] {
       i = j
     }
   }
-  finish(sql.length)
-  return out
+  const last = finish(sql.length)
+  if (last !== undefined) yield last
 }
 
 export type SqlRisk = 'execute_drop' | 'execute_truncate' | 'execute_delete' | 'execute_alter_type' | 'concurrently'

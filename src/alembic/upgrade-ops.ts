@@ -27,6 +27,8 @@ const OP_METHODS = new Set(['drop_table', 'drop_column', 'drop_constraint', 'dro
 const EXECUTE = new Set(['execute', 'exec_driver_sql'])
 const OPENERS = new Set(['(', '[', '{'])
 const MAX_LABEL = 64 // PostgreSQL enum labels are at most 63 bytes
+/** Risky operations kept per revision: enough to say "take a backup", bounded for hostile files. */
+export const MAX_RISKS = 100
 const DETAIL = 120
 
 type Event =
@@ -87,7 +89,7 @@ export class UpgradeScanner {
     }
     const visited = new Set(['upgrade'])
     const stack: Array<Iterator<Event>> = [upgrade.events[Symbol.iterator]()]
-    while (stack.length > 0) {
+    while (stack.length > 0 && out.length < MAX_RISKS) {
       const next = stack[stack.length - 1]!.next()
       if (next.done === true) { stack.pop(); continue }
       const e = next.value
@@ -102,6 +104,7 @@ export class UpgradeScanner {
         }
       } else {
         for (const st of splitSql(e.sql)) {
+          if (out.length >= MAX_RISKS) break
           for (const kind of sqlRisks(st)) {
             if (kind !== 'concurrently') out.push(riskyOp(kind, e.line, st.text))
             else if (!e.autocommit) out.push(riskyOp('concurrently_in_transaction', e.line, st.text))
@@ -116,7 +119,7 @@ export class UpgradeScanner {
         }
       }
     }
-    return out
+    return out.slice(0, MAX_RISKS)
   }
 
   #statement (def: Def, t: readonly Token[], line: number, indent: number): void {
@@ -226,11 +229,17 @@ function keywordArguments (t: readonly Token[], open: number, close: number): Ma
   return out
 }
 
-/** The string literals between two indices: adjacent ones joined, groups on separate lines. */
+/** The string literals of the first argument from `from` (sa.text("…") included): adjacent ones joined, others on separate lines. */
 function stringsOf (t: readonly Token[], from: number, to: number): string {
   let out = ''
+  let depth = 0
   for (let i = from; i < to; i++) {
     const x = t[i]!
+    if (x.kind === 'op') {
+      if (OPENERS.has(x.text)) depth++
+      else if (x.text === ')' || x.text === ']' || x.text === '}') depth--
+      else if (x.text === ',' && depth === 0) break // the parameters that follow are not SQL
+    }
     if (x.kind !== 'string') continue
     if (i > from && t[i - 1]!.kind !== 'string') out += '\n'
     out += x.value ?? ''
