@@ -5,7 +5,7 @@
 // (also in __pycache__) load when no source sits beside them. Bounded: folder entries and
 // revision files are counted, and reading stops with one error past the limits.
 import { opendir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { SourcelessRevisionError, TooManyFilesError, UnreadablePathError, type FsProblem } from './errors.js'
 
 // Python's `.` excludes only \n, and its `$` also matches before a final \n.
@@ -26,7 +26,14 @@ export interface Budget { entries: number, files: number }
 
 interface Folder { readonly files: string[], readonly dirs: string[] }
 
-export async function listLocation (location: string, opts: { recursive: boolean, sourceless: boolean }, budget: Budget): Promise<Listing> {
+export interface ListOptions {
+  readonly recursive: boolean
+  readonly sourceless: boolean
+  /** Other version locations: their files are read anyway, so not "unread". */
+  readonly locations?: ReadonlySet<string>
+}
+
+export async function listLocation (location: string, opts: ListOptions, budget: Budget): Promise<Listing> {
   const files: string[] = []
   const queue = [location]
   let unread: Listing['unread']
@@ -42,7 +49,7 @@ export async function listLocation (location: string, opts: { recursive: boolean
       if (opts.sourceless) await refuseCompiled(dir, folder, location, budget)
     }
     if (opts.recursive) queue.unshift(...folder.dirs.map((d) => join(dir, d)))
-    else if (dir === location) unread = await countUnread(folder.dirs.map((d) => join(dir, d)))
+    else if (dir === location) unread = await countUnread(folder.dirs.map((d) => join(dir, d)), opts.locations ?? new Set())
   }
   return { files, ...(unread !== undefined && unread.count > 0 ? { unread } : {}) }
 }
@@ -92,9 +99,9 @@ async function readFolder (dir: string, location: string, budget: Budget): Promi
 }
 
 /** .py files under `dirs` (a bounded look, for the warning only; never an error). */
-async function countUnread (dirs: readonly string[]): Promise<{ count: number, example: string }> {
+async function countUnread (dirs: readonly string[], locations: ReadonlySet<string>): Promise<{ count: number, example: string }> {
   const budget: Budget = { entries: 0, files: 0 }
-  const queue = [...dirs]
+  const queue = dirs.filter((d) => !locations.has(resolve(d)))
   let count = 0
   let example = ''
   try {
@@ -106,7 +113,7 @@ async function countUnread (dirs: readonly string[]): Promise<{ count: number, e
           if (count++ === 0) example = join(dir, name)
         }
       }
-      queue.push(...folder.dirs.map((d) => join(dir, d)))
+      queue.push(...folder.dirs.map((d) => join(dir, d)).filter((d) => !locations.has(resolve(d))))
     }
   } catch {
     // an unreadable subfolder only makes the count smaller

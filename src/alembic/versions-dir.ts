@@ -3,7 +3,7 @@
 // stops on it ("Could not determine revision id from filename"), so it is reported, never
 // silently skipped. The same file reached twice is read once, with a warning, as Alembic does.
 import { realpath, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { VersionLocation } from './alembic-config.js'
 import { AlembicLocationMissingError } from './config-errors.js'
 import { NoRevisionsError, RevisionFileTooLargeError, UnreadablePathError, type VersionsDirError } from './errors.js'
@@ -35,10 +35,17 @@ export async function readVersions (locations: readonly VersionLocation[], opts:
   const warnings: AlembicWarning[] = []
   const paths: string[] = []
   const real = new Set<string>()
+  const all = new Set(locations.map((l) => resolve(l.path)))
+  const listed = new Set<string>()
   for (const location of locations) {
+    if (listed.has(resolve(location.path))) { // the same folder named twice: one warning, not one per file
+      warnings.push({ kind: 'loaded_twice', file: location.path })
+      continue
+    }
+    listed.add(resolve(location.path))
     let listing
     try {
-      listing = await listLocation(location.path, { recursive: opts.recursive === true, sourceless: opts.sourceless === true }, budget)
+      listing = await listLocation(location.path, { recursive: opts.recursive === true, sourceless: opts.sourceless === true, locations: all }, budget)
     } catch (err) {
       throw missingLocation(location, err)
     }
