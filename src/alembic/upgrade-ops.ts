@@ -4,6 +4,7 @@
 // followed. A heuristic over source text, never an execution: dynamic SQL may escape it.
 import type { LogicalLine, Token } from './python-tokens.js'
 import { addedEnumValue, splitSql, sqlRisks } from './sql-text.js'
+import { brackets, keywordArguments, render, shorten, stringsOf, topLevel } from './token-scan.js'
 
 export type RiskKind =
   | 'drop_table' | 'drop_column' | 'drop_constraint' | 'drop_index' | 'alter_column_type'
@@ -25,11 +26,9 @@ export interface RiskyOp {
 const NOT_DESTRUCTIVE: ReadonlySet<RiskKind> = new Set(['new_enum_value_used', 'concurrently_in_transaction'])
 const OP_METHODS = new Set(['drop_table', 'drop_column', 'drop_constraint', 'drop_index', 'alter_column', 'create_index'])
 const EXECUTE = new Set(['execute', 'exec_driver_sql'])
-const OPENERS = new Set(['(', '[', '{'])
 const MAX_LABEL = 64 // PostgreSQL enum labels are at most 63 bytes
 /** Risky operations kept per revision: enough to say "take a backup", bounded for hostile files. */
 export const MAX_RISKS = 100
-const DETAIL = 120
 
 type Event =
   | { readonly kind: 'risk', readonly risk: RiskyOp }
@@ -186,79 +185,4 @@ export class UpgradeScanner {
       def.events.push(risk('concurrently_in_transaction', line, detail))
     }
   }
-}
-
-/** For each opening bracket, the index of its closing one (an unclosed one maps to nothing). */
-function brackets (t: readonly Token[]): Array<number | undefined> {
-  const match: Array<number | undefined> = []
-  const open: number[] = []
-  t.forEach((x, i) => {
-    if (x.kind !== 'op') return
-    if (OPENERS.has(x.text)) open.push(i)
-    else if (x.text === ')' || x.text === ']' || x.text === '}') {
-      const o = open.pop()
-      if (o !== undefined) match[o] = i
-    }
-  })
-  return match
-}
-
-/** Index of the first `op` token at bracket depth 0 from `from`, or -1. */
-function topLevel (t: readonly Token[], op: string, from: number): number {
-  let depth = 0
-  for (let i = from; i < t.length; i++) {
-    const x = t[i]!
-    if (x.kind !== 'op') continue
-    if (OPENERS.has(x.text)) depth++
-    else if (x.text === ')' || x.text === ']' || x.text === '}') depth--
-    else if (depth === 0 && x.text === op) return i
-  }
-  return -1
-}
-
-/** keyword=first-token-of-value for the arguments directly inside t[open]…t[close]. */
-function keywordArguments (t: readonly Token[], open: number, close: number): Map<string, string> {
-  const out = new Map<string, string>()
-  let depth = 0
-  for (let i = open + 1; i < close; i++) {
-    const x = t[i]!
-    if (x.kind === 'op' && OPENERS.has(x.text)) depth++
-    else if (x.kind === 'op' && (x.text === ')' || x.text === ']' || x.text === '}')) depth--
-    else if (depth === 0 && x.kind === 'name' && t[i + 1]?.text === '=' && (t[i - 1]?.text === ',' || i === open + 1)) out.set(x.text, t[i + 2]?.text ?? '')
-  }
-  return out
-}
-
-/** The string literals of the first argument from `from` (sa.text("…") included): adjacent ones joined, others on separate lines. */
-function stringsOf (t: readonly Token[], from: number, to: number): string {
-  let out = ''
-  let depth = 0
-  for (let i = from; i < to; i++) {
-    const x = t[i]!
-    if (x.kind === 'op') {
-      if (OPENERS.has(x.text)) depth++
-      else if (x.text === ')' || x.text === ']' || x.text === '}') depth--
-      else if (x.text === ',' && depth === 0) break // the parameters that follow are not SQL
-    }
-    if (x.kind !== 'string') continue
-    if (i > from && t[i - 1]!.kind !== 'string') out += '\n'
-    out += x.value ?? ''
-  }
-  return out
-}
-
-function render (t: readonly Token[], from: number, to: number): string {
-  let out = ''
-  for (let i = from; i < to && out.length <= DETAIL; i++) {
-    const x = t[i]!
-    const prev = t[i - 1]
-    if (i > from && (prev?.text === ',' || (prev?.kind !== 'op' && x.kind !== 'op'))) out += ' '
-    out += x.text
-  }
-  return out
-}
-
-function shorten (text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return flat.length > DETAIL ? `${flat.slice(0, DETAIL - 1)}…` : flat
 }
