@@ -160,6 +160,13 @@ export class UpgradeScanner {
       if (tok.text === '.' && next?.kind === 'name' && EXECUTE.has(next.text) && t[i + 2]?.text === '(') {
         const close = match[i + 2] ?? t.length - 1
         def.events.push({ kind: 'sql', sql: stringsOf(t, i + 3, close), line, autocommit })
+        // SQLAlchemy Core: execute(table.delete()…) or execute(sa.delete(table)…) deletes rows too.
+        for (let k = i + 3; k < close; k++) {
+          if (t[k]!.kind === 'name' && t[k]!.text === 'delete' && t[k + 1]?.text === '(') {
+            def.events.push(risk('execute_delete', line, render(t, i - 1 >= 0 && t[i - 1]!.kind === 'name' ? i - 1 : i + 1, close + 1)))
+            break
+          }
+        }
         i = close + 1
         continue
       }

@@ -3,13 +3,16 @@
 import type { AlembicFacts } from '../report.js'
 
 const INDENT = '        '
+/** Beyond this many pending revisions, only those with risky operations are listed. */
+const LIST_ALL_UP_TO = 30
 
 export function alembicLines (a: AlembicFacts): string[] {
   const lines: string[] = []
   const pending = a.pendingRevisions ?? []
   if (pending.length > 0) {
-    lines.push(`${INDENT}pending, in upgrade order:`)
-    for (const p of pending) {
+    const shown = pending.length <= LIST_ALL_UP_TO ? pending : pending.filter((p) => p.risks !== undefined)
+    lines.push(`${INDENT}pending, in upgrade order${shown.length < pending.length ? ` (the ${shown.length} of ${pending.length} with risky operations)` : ''}:`)
+    for (const p of shown) {
       lines.push(`${INDENT}  ${p.revision}${p.file !== undefined ? `  ${p.file}` : ''}`)
       for (const r of p.risks ?? []) {
         lines.push(`${INDENT}    ${(r.destructive ? 'destructive' : 'will fail').padEnd(11)}  ${r.kind.padEnd(27)}  line ${r.line}: ${r.detail}`)

@@ -19,6 +19,7 @@ export const RISKY: Array<[string, string, RiskKind[]]> = [
   ['sql_drop_column', 'op.execute(sa.text("ALTER TABLE pdfs DROP COLUMN legacy"))', ['execute_drop']],
   ['sql_truncate', "op.execute('TRUNCATE audit_log')", ['execute_truncate']],
   ['sql_delete', 'conn = op.get_bind()\nconn.execute(sa.text("DELETE FROM pdfs WHERE status = :s"), {"s": "failed"})', ['execute_delete']],
+  ['core_delete', "pdfs = sa.table('pdfs', sa.column('status'))\nop.execute(pdfs.delete().where(pdfs.c.status == 'failed'))", ['execute_delete']],
   ['sql_alter_type', 'op.execute("""\n    ALTER TABLE pdfs\n        ALTER COLUMN page_count SET DATA TYPE bigint\n""")', ['execute_alter_type']],
   ['enum_used', 'op.execute("ALTER TYPE pdf_status ADD VALUE \'archived\'")\nop.execute("UPDATE pdfs SET status = \'archived\' WHERE created_at < now() - interval \'1 year\'")', ['new_enum_value_used']],
   ['enum_default', 'from sqlalchemy.dialects import postgresql\nop.execute("ALTER TYPE pdf_status ADD VALUE IF NOT EXISTS \'queued\'")\n' +
