@@ -3,6 +3,7 @@ import { describeWarning } from '../alembic/warnings.js'
 import { CHECKS } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { loadExpectation } from '../expectation.js'
+import { checkSchemasExist } from './missing-schemas.js'
 import { createPool } from '../postgres/pool.js'
 import { renderHealth } from '../render/health.js'
 import { renderText } from '../render/text.js'
@@ -20,6 +21,8 @@ export interface CheckRun {
   readonly problem?: string
   /** Lines for stderr from reading the Alembic version locations (they are in the details too). */
   readonly warnings: readonly string[]
+  /** One line for stderr that does not change the exit code (a schema that does not exist). */
+  readonly warning?: string
 }
 
 export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
@@ -27,8 +30,10 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const warnings = (expectation.versions?.warnings ?? []).map((w) => `warning: ${describeWarning(w)}`)
   const pool = createPool(config)
   let report: Report
+  let warning: string | undefined
   try {
     report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+    if (report.up) warning = await checkSchemasExist(pool, config.schemas, config.checkTimeoutMs)
   } finally {
     await pool.end().catch(() => undefined)
   }
@@ -38,7 +43,7 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const errored = report.checks.find((c) => c.errored)
   if (errored !== undefined) {
     const what = report.up ? `${errored.name} could not run` : 'cannot reach the database'
-    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, warnings }
+    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, warnings, ...(warning !== undefined ? { warning } : {}) }
   }
-  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, warnings }
+  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, warnings, ...(warning !== undefined ? { warning } : {}) }
 }
