@@ -9,6 +9,7 @@ import { loadConfig, type Flags } from './config.js'
 import { isSentinelError } from './errors.js'
 import { secretsOf } from './postgres/pool.js'
 import { redact } from './redact.js'
+import { escapeControls } from './render/escape.js'
 import { VERSION } from './version.js'
 
 export interface Io {
@@ -23,7 +24,7 @@ class Exit extends Error {
 
 function withDatabaseFlags (cmd: Command): Command {
   return cmd
-    .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL); other local users can read it, password included, in the process list (/proc/<pid>/cmdline): prefer DATABASE_URL')
     .option('--expected <file>', 'expected-schema manifest (overrides EXPECTED_SCHEMA)')
     .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
     .option('--expected-revision <ids>', 'comma-separated expected heads (overrides EXPECTED_REVISION)')
@@ -51,7 +52,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
       io.out(run.stdout)
-      if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
+      if (run.problem !== undefined) io.err(`schema-sentinel: ${escapeControls(run.problem)}\n`)
       throw new Exit(run.exitCode)
     })
 
@@ -67,7 +68,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags) => {
       const run = await runHeads(config(flags, false))
       io.out(run.stdout)
-      if (run.note !== undefined) io.err(`schema-sentinel: ${run.note}\n`)
+      if (run.note !== undefined) io.err(`schema-sentinel: ${escapeControls(run.note)}\n`)
       throw new Exit(0)
     })
 
@@ -78,11 +79,11 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof Exit) return err.code
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0
-      io.err(`schema-sentinel: ${err.message.replace(/^error: /, '')}\n`)
+      io.err(`schema-sentinel: ${escapeControls(err.message.replace(/^error: /, ''))}\n`)
       return 2
     }
     const message = isSentinelError(err) ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
-    io.err(`schema-sentinel: ${redact(message.split('\n')[0] ?? '', secrets)}\n`)
+    io.err(`schema-sentinel: ${escapeControls(redact(message.split('\n')[0] ?? '', secrets))}\n`)
     return 2
   }
 }
