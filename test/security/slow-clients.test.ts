@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import t from 'tap'
+import { connectionCap } from '../../src/http-limits.js'
 import { CLI_ENTRY } from '../helpers/cli.js'
 import { freePort, startPostgres } from '../helpers/postgres.js'
 import { rawRequest } from '../helpers/hostile.js'
@@ -58,7 +59,7 @@ t.test('1,100 half-sent requests, 1,024 file descriptors: /health/live answers',
     t.equal(answer.status, 200, `/health/live answers while they hold on (${i + 1})`)
   }
   // The server kept as many as its file descriptors allow and let the oldest go.
-  const cap = 1024 - 128
+  const cap = connectionCap(1024)
   for (let i = 0; closed() < HOLDERS - cap && i < 200; i++) await new Promise((resolve) => setTimeout(resolve, 25))
   t.ok(closed() >= HOLDERS - cap, `the oldest were let go (${closed()} closed)`)
   t.ok(HOLDERS - closed() >= cap - 10, `the rest still hold a connection (${HOLDERS - closed()})`)
