@@ -1,15 +1,23 @@
 // The sentinel needs only to read: connected as a superuser or a BYPASSRLS role it says so once
 // in the log and on the status page (with details); as a least-privilege role it says nothing.
+import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { startPostgres } from '../helpers/postgres.js'
 import { startTestService } from '../helpers/service.js'
 
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
-await pg.query(`CREATE ROLE schema_sentinel LOGIN PASSWORD 'least-privilege-pw'; CREATE ROLE reader LOGIN BYPASSRLS PASSWORD 'bypass-pw-1';
+await pg.query(`CREATE ROLE reader LOGIN BYPASSRLS PASSWORD 'bypass-pw-1';
   CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('r1');
-  GRANT SELECT ON alembic_version TO schema_sentinel, reader`)
-const url = (role: string, password: string) => `postgres://${role}:${password}@127.0.0.1:${pg.port}/postgres`
+  GRANT SELECT ON alembic_version TO reader`)
+// The least-privilege role exactly as the README writes it, in a database named app.
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const roleSql = /### Database role[\s\S]*?```sql\n([\s\S]*?)```/.exec(readme)?.[1]
+if (roleSql === undefined) throw new Error('README: no SQL block under "Database role"')
+await pg.query('CREATE DATABASE app')
+await pg.query("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('r1')", [], 'app')
+await pg.query(roleSql, [], 'app')
+const url = (role: string, password: string, db = 'postgres') => `postgres://${role}:${password}@127.0.0.1:${pg.port}/${db}`
 const WARNING = /connected as (\w+), (a superuser|a role that bypasses row-level security): schema-sentinel only reads the catalog and the version table/g
 
 /** The service's warnings after several rounds, and its status page. */
@@ -38,7 +46,7 @@ t.test('BYPASSRLS: warned once', async (t) => {
 })
 
 t.test('the README\'s least-privilege role: no warning, every check passes', async (t) => {
-  const { warnings, page } = await run(t, url('schema_sentinel', 'least-privilege-pw'))
+  const { warnings, page } = await run(t, url('schema_sentinel', 'choose-a-password', 'app'))
   t.same(warnings, [])
   t.notMatch(page, 'role-warning')
   t.match(page, '<title>schema-sentinel: PASS</title>')
