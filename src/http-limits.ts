@@ -43,25 +43,22 @@ export function connectionCap (fdLimit = openFileLimit()): number {
  * one instead would let the holders of the old ones shut out every health check.
  */
 export function capConnections (server: Server, cap: number): void {
-  // Oldest first; true while a request is being answered.
-  const open = new Map<Socket, boolean>()
+  const open = new Set<Socket>() // oldest first
   server.on('connection', (socket: Socket) => {
     if (open.size >= cap) evictOldest(open)
-    open.set(socket, false)
+    open.add(socket)
     socket.once('close', () => open.delete(socket))
-  })
-  server.prependListener('request', (req, res) => {
-    const socket = req.socket
-    if (!open.has(socket)) return
-    open.set(socket, true)
-    res.once('close', () => { if (open.has(socket)) open.set(socket, false) })
   })
 }
 
-function evictOldest (open: Map<Socket, boolean>): void {
+// Node sets `_httpMessage` on a socket while a response is being written to it: nothing per
+// request is needed here, which keeps the cost of a request what it was.
+const answering = (socket: Socket): boolean => (socket as Socket & { _httpMessage?: unknown })._httpMessage != null
+
+function evictOldest (open: Set<Socket>): void {
   let victim: Socket | undefined
-  for (const [socket, busy] of open) {
-    if (!busy) { victim = socket; break }
+  for (const socket of open) {
+    if (!answering(socket)) { victim = socket; break }
     victim ??= socket
   }
   if (victim === undefined) return
