@@ -87,7 +87,8 @@ export async function readVersionTable (db: Db, table: Config['alembicVersionTab
   const refuse = (problem: string): VersionTableError => new VersionTableError(display, problem)
 
   if (rel.kind !== 'r' && rel.kind !== 'p') {
-    throw refuse(`is ${KINDS[rel.kind] ?? `relkind ${rel.kind}`}, not a table: schema-sentinel reads only a plain table (reading ${rel.kind === 'v' ? 'a view runs its query' : 'it could run the database\'s code'})`)
+    const why = rel.kind === 'v' ? ' (reading a view runs its query)' : ''
+    throw refuse(`is ${KINDS[rel.kind] ?? `relkind ${rel.kind}`}, not a table: schema-sentinel reads only a plain table${why}`)
   }
   if (rel.other_leaf !== null) throw refuse(`has a partition that is not a plain table: ${rel.other_leaf}`)
   if (rel.rls) {

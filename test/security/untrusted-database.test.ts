@@ -13,6 +13,7 @@ import { CHECKS } from '../../src/checks/index.js'
 import { runSnapshot } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
+import { Lease } from '../../src/postgres/lease.js'
 import { createPool } from '../../src/postgres/pool.js'
 import { runRound } from '../../src/round.js'
 import type { Report } from '../../src/report.js'
@@ -159,6 +160,24 @@ t.test('a plain version table with policies, a partial index, expression statist
   t.equal(alembic.status, 'fail', 'as a role that policies apply to, the version table is refused')
   t.equal(alembic.output, 'version table public.alembic_version has row-level security that applies to role sentinel: schema-sentinel does not run its policies (turn row-level security off on the version table, or give the role BYPASSRLS)')
   t.equal(result(plain, 'schema:drift').status, 'pass', 'the drift check still runs')
+
+  // Below the catalog's refusal, row_security = off: a read the policy would apply to fails
+  // instead of running the policy, whether a SELECT or the COPY the version table is read with.
+  const pool = createPool(loadConfig({ DATABASE_URL: url('sentinel', 'sentinel-pw-4d7c', db) }, {}, { requireDatabase: true }))
+  try {
+    for (const read of [
+      (lease: Lease) => lease.query('SELECT version_num FROM public.alembic_version'),
+      (lease: Lease) => lease.copyColumn({ schema: 'public', name: 'alembic_version' }, 'version_num', () => {})
+    ]) {
+      const lease = new Lease(pool, Date.now() + 10_000)
+      const err = await read(lease).then(() => undefined, (e: { code?: string, message?: string }) => e)
+      t.equal(err?.code, '42501', `refused by PostgreSQL: ${err?.message}`)
+      await lease.endTransaction()
+      lease.release(false)
+    }
+  } finally {
+    await pool.end()
+  }
 
   await noneRan(t, db, before)
 })
