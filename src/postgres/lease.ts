@@ -2,6 +2,7 @@
 // READ ONLY transaction with a statement_timeout that ends at the round's deadline,
 // which works through pgbouncer's transaction pooling as well as on direct connections.
 import type pg from 'pg'
+import { CopyOut } from './copy-out.js'
 import { PINNED_SEARCH_PATH } from './search-path.js'
 
 export interface Db {
@@ -131,44 +132,6 @@ function refuseEscape (sql: string): void {
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
-
-// COPY's text format escapes these (and nothing else) on output.
-const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
-
-/** One COPY ... TO STDOUT through the extended protocol (one statement), a value per CopyData message. */
-class CopyOut {
-  constructor (readonly text: string, readonly onValue: (value: string | null) => void, readonly done: (err?: Error) => void) {}
-
-  submit (connection: PgConnection): null {
-    connection.parse({ text: this.text, name: '', types: [] })
-    connection.bind({})
-    connection.execute({})
-    connection.sync()
-    return null
-  }
-
-  handleCopyData (msg: { chunk: Buffer }): void {
-    const line = msg.chunk.toString('utf8').replace(/\n$/, '')
-    this.onValue(line === '\\N' ? null : line.replace(/\\(.)/g, (_m, c: string) => COPY_ESCAPES[c] ?? c))
-  }
-
-  handleCopyInResponse (connection: PgConnection): void { connection.sendCopyFail('schema-sentinel sends no data') }
-  handleReadyForQuery (): void { this.done() }
-  handleError (err: Error): void { this.done(err) }
-  handleRowDescription (): void {}
-  handleDataRow (): void {}
-  handlePortalSuspended (): void {}
-  handleEmptyQuery (): void {}
-  handleCommandComplete (): void {}
-}
-
-interface PgConnection {
-  parse (query: { text: string, name: string, types: unknown[] }): void
-  bind (config: object): void
-  execute (config: object): void
-  sync (): void
-  sendCopyFail (message: string): void
-}
 
 function finish (client: pg.PoolClient, destroy: boolean, listener: (err: Error) => void): void {
   if (destroy) {
