@@ -14,7 +14,7 @@ t.test('each kind of control character is escaped, the rest is kept', async (t) 
     ['rtl\u202eoverride\u2066isolate\u200f', 'rtl\\u202eoverride\\u2066isolate\\u200f'],
     ['back\\slash', 'back\\slash']
   ]
-  for (const [raw, shown] of cases) t.equal(escapeControls(raw), shown, JSON.stringify(raw))
+  for (const [raw, shown] of cases) t.equal(escapeControls(raw), shown, shown) // the name must not carry the raw characters into TAP
 })
 
 t.test('a database error is one line with nothing raw in it', async (t) => {
