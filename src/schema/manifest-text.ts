@@ -15,11 +15,13 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * (a syntax error, a duplicate key, an unknown tag) or the document uses aliases to
  * collections (js-yaml shares them, and has no limit on alias expansion): undefined then.
  */
-export function fastYaml (text: string): Json | undefined {
+export function fastYaml (text: string, failed: (error: { line: number, reason: string }) => void): Json | undefined {
   let data: unknown
   try {
     data = loadYaml(text, { schema: CORE_SCHEMA })
-  } catch {
+  } catch (err) {
+    const e = err as { mark?: { line?: number }, reason?: string, message?: string }
+    failed({ line: (e.mark?.line ?? 0) + 1, reason: e.reason ?? e.message ?? 'cannot be read' })
     return undefined
   }
   return isTree(data) ? data as Json : undefined
