@@ -1,7 +1,7 @@
 // Environment and CLI flags become one frozen Config here, once. Nothing else reads process.env.
 import envSchema from 'env-schema'
 import { ConfigError } from './errors.js'
-import { FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from './report.js'
+import { FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from './schema/findings.js'
 
 export type SeverityOverride = Severity | 'ignore'
 

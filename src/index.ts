@@ -5,7 +5,8 @@ export { loadExpectation, type Expectation, type ExpectedSchema, type ExpectedTa
 export { createPool } from './postgres/pool.js'
 export { runRound, type RoundDeps } from './round.js'
 export { startMonitor, type Monitor } from './monitor.js'
-export { CHECKS, type Check, type CheckContext, type CheckOutcome } from './checks/index.js'
+export { CHECKS, prepareChecks, type Check, type CheckContext, type CheckOutcome, type CheckRun, type CheckName, type Presentation, type Registry } from './checks/index.js'
+export type { AlembicFacts, AlembicState } from './checks/alembic-revision.js'
 export { buildApp, type AppOptions } from './server.js'
 export { startService, type RunningService } from './commands/serve.js'
 export { renderHealth } from './render/health.js'
@@ -13,6 +14,7 @@ export { renderMetrics } from './render/metrics.js'
 export { renderText } from './render/text.js'
 export {
   overallStatus,
-  type Report, type CheckResult, type Status, type View, type Finding, type FindingKind, type Severity, type AlembicFacts, type AlembicState, type DriftFacts
+  type Report, type CheckResult, type Status, type View
 } from './report.js'
+export type { Finding, FindingKind, Severity, DriftFacts } from './schema/findings.js'
 export { SentinelError, ConfigError, ManifestError, VersionsDirError, DatabaseError } from './errors.js'

@@ -1,8 +1,21 @@
 // Runs rounds in the background, one at a time, and keeps the latest Report.
 // HTTP handlers only ever read `latest()`: request rate never becomes database load.
+import type pg from 'pg'
 import type { Logger } from 'pino'
+import { prepareChecks, type Registry } from './checks/check.js'
+import type { Config } from './config.js'
+import type { Expectation } from './expectation.js'
 import { runRound, type RoundDeps } from './round.js'
 import { overallStatus, type Report } from './report.js'
+
+export interface MonitorDeps {
+  readonly pool: pg.Pool
+  /** The checks to run (src/checks/index.ts CHECKS in production); prepared once, here. */
+  readonly checks: Registry
+  readonly config: Config
+  readonly expectation: Expectation
+  readonly version: string
+}
 
 export interface Monitor {
   /** The latest finished round, if any. */
@@ -16,7 +29,7 @@ export interface Monitor {
   stop (opts?: { readonly waitMs?: number }): Promise<void>
 }
 
-export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
+export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
   let latest: Report | undefined
   let running: Promise<Report> | undefined
   let stopped = false
@@ -24,13 +37,14 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
 
-  // One memory for this monitor's rounds: the drift check compares only tables that changed.
-  const withMemory: RoundDeps = { ...deps, memory: deps.memory ?? {} }
+  // Prepared once for all of this monitor's rounds: each check keeps its memory (the drift
+  // check compares only tables that changed) for as long as the monitor runs.
+  const round: RoundDeps = { pool: deps.pool, config: deps.config, version: deps.version, checks: prepareChecks(deps.checks, deps.config, deps.expectation) }
 
   const tick = async (): Promise<Report | undefined> => {
     if (stopped) return latest
     if (running !== undefined) return undefined // never overlap: skip this tick
-    running = runRound(withMemory, latest?.errorsTotal, stopping.signal)
+    running = runRound(round, latest?.errorsTotal, stopping.signal)
     try {
       const report = await running
       // A round cut short by stop() says "timeout": not news to keep while shutting down.

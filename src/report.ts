@@ -1,62 +1,14 @@
 // The Report is the only thing that flows from checks to renderers: plain, frozen data.
+// It knows no check by name: each result carries its check's own facts, which only that
+// check's module reads (src/checks/).
 
 export type Status = 'pass' | 'warn' | 'fail'
-export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift'
-export const CHECK_NAMES: readonly CheckName[] = ['postgres:connectivity', 'alembic:revision', 'schema:drift']
 
 /** Which reading of the Report: `/health` is lenient on revision mismatch, `/health/schema` and `check` are strict. */
 export type View = 'health' | 'schema'
 
-export type AlembicState = 'current' | 'behind' | 'ahead' | 'diverged' | 'unknown' | 'unversioned' | 'not_checked'
-
-export interface AlembicFacts {
-  readonly state: AlembicState
-  /** Rows of the version table (sorted); empty when the table is missing or empty. */
-  readonly database: readonly string[]
-  /** Expected heads (sorted); empty when nothing is configured. */
-  readonly expected: readonly string[]
-  readonly expectedSource?: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'manifest'
-  /** Revisions still to apply, when the state is `behind`. */
-  readonly pending?: number
-  /** The versions directory has several heads and no merge. */
-  readonly multipleHeads?: boolean
-  readonly tableExists: boolean
-}
-
-export const FINDING_KINDS = [
-  'missing_table', 'missing_column', 'type_mismatch', 'nullability_mismatch',
-  'default_mismatch', 'extra_table', 'extra_column'
-] as const
-export type FindingKind = typeof FINDING_KINDS[number]
-export type Severity = 'fail' | 'warn' | 'info'
-export const SEVERITIES: readonly Severity[] = ['fail', 'warn', 'info']
-
-export interface ColumnShape {
-  readonly type?: string
-  readonly nullable?: boolean
-  readonly default?: string | null
-}
-
-export interface Finding {
-  readonly kind: FindingKind
-  readonly severity: Severity
-  /** Schema-qualified table name. */
-  readonly table: string
-  readonly column?: string
-  readonly expected?: ColumnShape
-  readonly actual?: ColumnShape
-  readonly message: string
-}
-
-export interface DriftFacts {
-  readonly findings: readonly Finding[]
-  /** Tables and columns compared (for the CLI summary). */
-  readonly tablesCompared: number
-  readonly columnsCompared: number
-}
-
-export interface CheckResult {
-  readonly name: CheckName
+export interface CheckResult<F = unknown> {
+  readonly name: string
   /** Status as `/health` reads it. */
   readonly status: Status
   /** Status as `/health/schema` and `check` read it (revision mismatch is `fail`). */
@@ -65,13 +17,16 @@ export interface CheckResult {
   readonly observedUnit?: string
   /** One line for people; present when the check did not pass or has something to say. */
   readonly output?: string
-  /** The check threw or hit the deadline (counted in `check_errors_total`). */
+  /**
+   * The check could not do its job: it threw or hit the deadline (counted in
+   * `check_errors_total`; `check` exits 2). The one convention for "could not check".
+   */
   readonly errored: boolean
   readonly durationMs: number
   /** End of the check, ISO 8601. */
   readonly time: string
-  readonly alembic?: AlembicFacts
-  readonly drift?: DriftFacts
+  /** What the check found, in its own shape; absent when it errored or was skipped. */
+  readonly facts?: F
 }
 
 export interface Report {
@@ -79,7 +34,7 @@ export interface Report {
   readonly releaseId?: string
   readonly startedAt: number
   readonly finishedAt: number
-  /** The round reached the database. */
+  /** The round reached the database: every check that gates the others passed. */
   readonly up: boolean
   readonly checks: readonly CheckResult[]
   /** Checks that errored or timed out since the process started, by check name. */

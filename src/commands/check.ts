@@ -1,5 +1,5 @@
 // `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
-import { CHECKS } from '../checks/index.js'
+import { CHECKS, prepareChecks } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { loadExpectation } from '../expectation.js'
 import { createPool } from '../postgres/pool.js'
@@ -24,7 +24,7 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const pool = createPool(config)
   let report: Report
   try {
-    report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+    report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: VERSION })
   } finally {
     await pool.end().catch(() => undefined)
   }

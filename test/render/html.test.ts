@@ -2,7 +2,8 @@
 // details without the token, and never pulls in scripts or other sites.
 import t from 'tap'
 import { esc, renderHtml } from '../../src/render/html.js'
-import type { CheckResult, Finding, Report } from '../../src/report.js'
+import type { CheckResult, Report } from '../../src/report.js'
+import type { Finding } from '../../src/schema/findings.js'
 
 const TIME = '2026-11-24T10:00:00.000Z'
 const info = { version: '0.1.0', releaseId: '3f2c1e9' }
@@ -20,8 +21,8 @@ const missing = (table: string, column: string): Finding =>
 
 const passing = report([
   check({ name: 'postgres:connectivity', observedValue: 2.1, observedUnit: 'ms' }),
-  check({ name: 'alembic:revision', alembic: { state: 'current', database: ['c3'], expected: ['c3'], expectedSource: 'EXPECTED_REVISION', tableExists: true } }),
-  check({ name: 'schema:drift', observedValue: 0, observedUnit: 'findings', drift: { findings: [], tablesCompared: 4, columnsCompared: 17 } })
+  check({ name: 'alembic:revision', facts: { state: 'current', database: ['c3'], expected: ['c3'], expectedSource: 'EXPECTED_REVISION', tableExists: true } }),
+  check({ name: 'schema:drift', observedValue: 0, observedUnit: 'findings', facts: { findings: [], tablesCompared: 4, columnsCompared: 17 } })
 ])
 
 t.test('esc escapes the five HTML specials', async (t) => {
@@ -50,7 +51,7 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
       name: 'schema:drift',
       status: 'fail',
       output: 'public.pdfs.processing_started_at is expected but missing',
-      drift: {
+      facts: {
         findings: [missing('public.pdfs', 'processing_started_at'), missing('public.users', 'email'), missing('public.pdfs', 'file_id')],
         tablesCompared: 2,
         columnsCompared: 9
@@ -72,7 +73,7 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
 t.test('a warn report answers 200 and shows the pending count', async (t) => {
   const behind = report([
     check({ name: 'postgres:connectivity' }),
-    check({ name: 'alembic:revision', status: 'warn', strictStatus: 'fail', output: 'behind by 2', alembic: { state: 'behind', database: ['a1'], expected: ['c3'], pending: 2, tableExists: true } })
+    check({ name: 'alembic:revision', status: 'warn', strictStatus: 'fail', output: 'behind by 2', facts: { state: 'behind', database: ['a1'], expected: ['c3'], pending: 2, tableExists: true } })
   ])
   const { statusCode, html } = renderHtml(behind, { ...info, details: true })
   t.equal(statusCode, 200)
@@ -87,8 +88,8 @@ t.test('hostile names from the database are escaped everywhere', async (t) => {
   const evil = '<script>alert("x")</script>'
   const hostile = report([
     check({ name: 'postgres:connectivity' }),
-    check({ name: 'alembic:revision', status: 'warn', output: `unknown ${evil}`, alembic: { state: 'unknown', database: [evil], expected: ['c3'], tableExists: true } }),
-    check({ name: 'schema:drift', status: 'fail', output: evil, drift: { findings: [missing(`public.${evil}`, `col"'${evil}`)], tablesCompared: 1, columnsCompared: 1 } })
+    check({ name: 'alembic:revision', status: 'warn', output: `unknown ${evil}`, facts: { state: 'unknown', database: [evil], expected: ['c3'], tableExists: true } }),
+    check({ name: 'schema:drift', status: 'fail', output: evil, facts: { findings: [missing(`public.${evil}`, `col"'${evil}`)], tablesCompared: 1, columnsCompared: 1 } })
   ])
   const { html } = renderHtml(hostile, { version: `1<b>`, releaseId: `"><img src=x>`, details: true })
   t.notMatch(html, /<script/i, 'no script element at all')

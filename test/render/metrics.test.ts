@@ -1,6 +1,7 @@
 import t from 'tap'
 import { renderMetrics } from '../../src/render/metrics.js'
-import { FINDING_KINDS, SEVERITIES } from '../../src/report.js'
+import type { AlembicFacts } from '../../src/checks/alembic-revision.js'
+import { FINDING_KINDS, SEVERITIES } from '../../src/schema/findings.js'
 import { alembicBehind, connectivityPass, driftMissing, report } from './reports.js'
 
 const value = (text: string, series: string): number | undefined => {
@@ -35,7 +36,7 @@ t.test('every finding kind and severity is present, 0 when none', async (t) => {
 })
 
 t.test('label values are escaped', async (t) => {
-  const odd = { ...alembicBehind, alembic: { ...alembicBehind.alembic!, database: ['a"b\\c\nd'] } }
+  const odd = { ...alembicBehind, facts: { ...(alembicBehind.facts as AlembicFacts), database: ['a"b\\c\nd'] } }
   const text = renderMetrics(report([connectivityPass, odd]), '0.1.0')
   t.match(text, /revision="a\\"b\\\\c\\nd"/)
 })
