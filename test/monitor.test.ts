@@ -17,7 +17,7 @@ t.teardown(() => pg.destroy())
 const fixture = (name: string, run: CheckRun['run']): Check => ({ name, prepare: () => ({ run }) })
 
 t.test('slow rounds are never run in parallel and the latest Report replaces the last', async (t) => {
-  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' })
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' }, {}, { requireDatabase: true })
   const pool = createPool(config)
   let running = 0
   let maxRunning = 0
@@ -49,7 +49,7 @@ t.test('slow rounds are never run in parallel and the latest Report replaces the
 })
 
 t.test('the log records each change of status, and of reason under the same status, once', async (t) => {
-  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' })
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' }, {}, { requireDatabase: true })
   const pool = createPool(config)
   // One outcome a round; a repeat of the last outcome must not be logged again.
   const script: Array<[Status, string | undefined]> = [

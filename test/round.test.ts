@@ -12,7 +12,7 @@ import { startTcpProxy } from './helpers/tcp-proxy.js'
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
 
-const config = (url: string, timeout = 1000) => loadConfig({ DATABASE_URL: url, CHECK_TIMEOUT_MS: String(timeout) })
+const config = (url: string, timeout = 1000) => loadConfig({ DATABASE_URL: url, CHECK_TIMEOUT_MS: String(timeout) }, {}, { requireDatabase: true })
 const check = (name: string, run: PreparedCheck['run']): PreparedCheck => ({ name, run })
 const ping = prepareChecks([connectivity], loadConfig({}), {})[0]!
 

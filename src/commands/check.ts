@@ -1,6 +1,6 @@
 // `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
 import { CHECKS, prepareChecks } from '../checks/index.js'
-import type { Config } from '../config.js'
+import type { DatabaseConfig } from '../config.js'
 import { loadExpectation } from '../expectation.js'
 import { createPool } from '../postgres/pool.js'
 import { renderHealth } from '../render/health.js'
@@ -19,7 +19,7 @@ export interface CheckRun {
   readonly problem?: string
 }
 
-export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
+export async function runCheck (config: DatabaseConfig, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
   const pool = createPool(config)
   let report: Report

@@ -1,6 +1,6 @@
 // `snapshot`: the live database as a manifest, on stdout. Read through the same read-only
 // Lease as a round; checking the same database against the output finds nothing.
-import type { Config } from '../config.js'
+import type { Config, DatabaseConfig } from '../config.js'
 import { DatabaseError } from '../errors.js'
 import { describeError } from '../postgres/describe-error.js'
 import { Lease, type Db } from '../postgres/lease.js'
@@ -17,7 +17,7 @@ export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 const VERSION_TABLE_EXISTS = 'SELECT pg_catalog.to_regclass($1::text) IS NOT NULL AS present'
 const versionRows = (table: string) => `SELECT version_num::text AS version_num FROM ${table} ORDER BY 1`
 
-export async function runSnapshot (config: Config, format: SnapshotFormat): Promise<string> {
+export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat): Promise<string> {
   const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
   const lease = new Lease(pool, Date.now() + timeoutMs)
@@ -40,7 +40,7 @@ export async function runSnapshot (config: Config, format: SnapshotFormat): Prom
       ? manifestJson(manifest)
       : manifestYaml(manifest, `schema-sentinel snapshot of ${describeDatabaseUrl(config.databaseUrl ?? '')} (schemas: ${config.schemas.join(', ')})`)
   } catch (err) {
-    throw new DatabaseError(`cannot snapshot the database: ${describeError(err, secretsOf(config))}`, { cause: err })
+    throw new DatabaseError('snapshot the database', describeError(err, secretsOf(config)), { cause: err })
   } finally {
     clearTimeout(timer)
     lease.release(!ok)

@@ -24,3 +24,13 @@ export function authorized (expected: string | undefined, header: string | strin
 export function tokenMatches (expected: string, given: string): boolean {
   return timingSafeEqual(digest(given), digest(expected))
 }
+
+/** `authorized` for one expected token, whose digest is computed once (routes ask on every request). */
+export function authorizer (expected: string | undefined): (header: string | string[] | undefined) => boolean {
+  if (expected === undefined) return () => true
+  const want = digest(expected)
+  return (header) => {
+    const given = bearerToken(header)
+    return given !== undefined && timingSafeEqual(digest(given), want)
+  }
+}

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HTML_CONTENT_TYPE, renderHtml } from '../render/html.js'
+import { answer, PerReport } from './answer.js'
 import { bearerToken, tokenMatches } from './auth.js'
 import type { RouteOptions } from './options.js'
 
@@ -56,11 +57,14 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_req, body, done) => { done(null, Object.fromEntries(new URLSearchParams(body as string))) })
 
+  const pages = new PerReport()
   const page = (reply: FastifyReply, { details, rejected }: Access) => {
-    const { statusCode, html } = renderHtml(opts.state.latest(), {
-      version: opts.version, releaseId: opts.releaseId, details, tokenRejected: rejected
+    const report = app.sentinel.latest()
+    const { statusCode, body } = pages.get(report, details ? 2 : rejected ? 1 : 0, () => {
+      const rendered = renderHtml(report, { version: opts.version, releaseId: opts.releaseId, details, tokenRejected: rejected }, opts.checks)
+      return answer(rendered.statusCode, HTML_CONTENT_TYPE, rendered.html)
     })
-    return reply.code(statusCode).headers(SECURITY_HEADERS).type(HTML_CONTENT_TYPE).send(html)
+    return reply.code(statusCode).headers(SECURITY_HEADERS).type(HTML_CONTENT_TYPE).send(body)
   }
 
   app.get('/', async (req, reply) => page(reply, access(opts.healthToken, req)))
@@ -74,5 +78,4 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
     const cookie = `${STATUS_COOKIE}=${cookieValue(expected)}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`
     return reply.header('Set-Cookie', cookie).redirect('/', 303)
   })
-  opts.allow('/', ['GET', 'HEAD', 'POST'])
 }

@@ -3,9 +3,7 @@
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
 import { startService, type RunningService } from '../../src/commands/serve.js'
-import { loadConfig, type Flags } from '../../src/config.js'
-import { createLogger } from '../../src/logger.js'
-import { secretsOf } from '../../src/postgres/pool.js'
+import type { Flags } from '../../src/config.js'
 import { pollPath } from './poll.js'
 
 export interface TestService extends RunningService {
@@ -17,11 +15,10 @@ export interface TestService extends RunningService {
 }
 
 export async function startTestService (t: Test, env: Record<string, string | undefined>, flags: Flags = {}): Promise<TestService> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CHECK_INTERVAL_MS: '200', CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', ...env }, flags, { requireDatabase: true })
   let captured = ''
   const sink = new Writable({ write (chunk, _enc, cb) { captured += String(chunk); cb() } })
-  const logger = createLogger(config.logLevel, secretsOf(config), sink)
-  const service = await startService(config, logger)
+  const vars = { PORT: '0', HOST: '127.0.0.1', CHECK_INTERVAL_MS: '200', CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', ...env }
+  const service = await startService({ env: vars, flags }, { destination: sink })
   t.teardown(() => service.close())
   const get = (path: string, init?: RequestInit) => fetch(service.url + path, init)
   return {
