@@ -52,6 +52,18 @@ export class ListenError extends SentinelError {
   }
 }
 
+/** A list of checks that cannot be a registry: `check` is the name at fault. */
+export class RegistryError extends SentinelError {
+  override name = 'RegistryError' as const
+  constructor (readonly check: string, readonly problem: 'registered_twice' | 'name_not_area_what' | 'metric_family_twice', readonly family?: string) {
+    super(problem === 'registered_twice'
+      ? `check ${check} is registered twice`
+      : problem === 'name_not_area_what'
+        ? `check name "${check}" must look like area:what (lower case, digits, _)`
+        : `check ${check} brings the metric family ${family ?? '?'}, which another check or the round already has`)
+  }
+}
+
 export function isSentinelError (err: unknown): err is SentinelError {
   return err instanceof SentinelError
 }

@@ -7,14 +7,18 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions
 import type { Server } from 'node:http'
 import fp from 'fastify-plugin'
 import type { Logger } from 'pino'
+import { assertRegistry } from './checks/check.js'
 import { CHECKS } from './checks/index.js'
 import { createProcessMetrics } from './process-metrics.js'
+import { assertFamilies } from './render/metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { statusPageRoutes } from './routes/status-page.js'
 import type { ReportSource, RouteOptions, Sentinel } from './routes/options.js'
 
 async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  assertRegistry(opts.checks)
+  assertFamilies(opts.checks)
   // A keep-alive connection busy when close() starts would stay open afterwards and hold
   // close() until the keep-alive timeout (72 s, past the 10 s grace): tell it to go. Only
   // once the listener is closed: earlier, a client could race a new request onto the socket.

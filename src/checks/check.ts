@@ -8,6 +8,7 @@ import type { Config } from '../config.js'
 import type { Expectation } from '../expectation.js'
 import type { Db } from '../postgres/lease.js'
 import type { MetricFamily } from '../render/exposition.js'
+import { RegistryError } from '../errors.js'
 import type { Status } from '../report.js'
 
 export interface CheckContext {
@@ -84,8 +85,8 @@ const CHECK_NAME = /^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$/
 export function assertRegistry (registry: Registry): void {
   const seen = new Set<string>()
   for (const { name } of registry) {
-    if (!CHECK_NAME.test(name)) throw new TypeError(`check name "${name}" must look like area:what (lower case, digits, _)`)
-    if (seen.has(name)) throw new TypeError(`check "${name}" is registered twice`)
+    if (!CHECK_NAME.test(name)) throw new RegistryError(name, 'name_not_area_what')
+    if (seen.has(name)) throw new RegistryError(name, 'registered_twice')
     seen.add(name)
   }
 }

@@ -3,6 +3,7 @@
 // families are here; each check adds its own (Presentation.metrics), from its own facts.
 import { CHECKS } from '../checks/index.js'
 import type { Registry } from '../checks/check.js'
+import { RegistryError } from '../errors.js'
 import type { Report, Status } from '../report.js'
 import { exposition, type MetricFamily } from './exposition.js'
 
@@ -32,6 +33,18 @@ export function metricFamilies (report: Report | undefined, version: string, che
   const own = checks.flatMap((check) => check.metrics?.(results.find((r) => r.name === check.name)?.facts) ?? [])
   const build: MetricFamily = { name: 'build_info', type: 'gauge', help: 'Version of schema-sentinel; always 1.', samples: [{ labels: { version }, value: 1 }] }
   return [...round, ...own, build]
+}
+
+/** Every family name once: a check's own families may not clash with another's or the round's. */
+export function assertFamilies (checks: Registry, version = '0'): void {
+  const round = new Set(metricFamilies(undefined, version, []).map((f) => f.name))
+  const seen = new Set(round)
+  for (const check of checks) {
+    for (const { name } of check.metrics?.(undefined) ?? []) {
+      if (seen.has(name)) throw new RegistryError(check.name, 'metric_family_twice', name)
+      seen.add(name)
+    }
+  }
 }
 
 export function renderMetrics (report: Report | undefined, version: string, checks: Registry = CHECKS): string {
