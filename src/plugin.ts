@@ -24,6 +24,8 @@ export interface SentinelOptions {
   readonly checks?: Registry
   readonly version?: string
   readonly processMetrics?: ProcessMetrics
+  /** Where the service logs (default: app.log); its level becomes LOG_LEVEL. */
+  readonly logger?: Logger
 }
 
 declare module 'fastify' {
@@ -44,8 +46,8 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
   // The schema required DATABASE_URL: it is there.
   const config = toConfig(app.getEnvs<Record<string, unknown>>(), vars) as DatabaseConfig
   app.decorate('config', config)
-  app.log.level = config.logLevel
-  const log = app.log as Logger
+  const log = opts.logger ?? app.log as Logger
+  log.level = config.logLevel
 
   const checks = opts.checks ?? CHECKS
   const version = opts.version ?? VERSION
@@ -72,15 +74,16 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
     await pool.end()
   })
 
-  if (config.healthToken === undefined) app.log.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
-  if (config.metricsToken === undefined) app.log.info('METRICS_TOKEN is not set: /metrics is public')
+  if (config.healthToken === undefined) log.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
+  if (config.metricsToken === undefined) log.info('METRICS_TOKEN is not set: /metrics is public')
   await app.register(httpRoutes, {
     version,
     releaseId: config.releaseId,
     healthToken: config.healthToken,
     metricsToken: config.metricsToken,
     processMetrics: opts.processMetrics ?? createProcessMetrics(),
-    checks
+    checks,
+    logger: log
   })
 }
 

@@ -3,10 +3,9 @@
 // request nothing: the 405 map and `Cache-Control` come from an onRoute hook (so no route,
 // whoever adds it, escapes them), and 405/404 are decided in the not-found context, which only
 // requests that match no route reach.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteHandlerMethod } from 'fastify'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteHandlerMethod } from 'fastify'
 import type { Server } from 'node:http'
 import fp from 'fastify-plugin'
-import type { Logger } from 'pino'
 import { assertRegistry } from './checks/check.js'
 import { CHECKS } from './checks/index.js'
 import { createProcessMetrics } from './process-metrics.js'
@@ -48,7 +47,7 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
   app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
     // Only client errors (bad headers, bodies) reach here; never echo details or stacks.
     const code = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
-    if (code === 500) app.log.error({ err }, 'unexpected error while answering a request')
+    if (code === 500) (opts.logger ?? app.log).error({ err }, 'unexpected error while answering a request')
     void reply.code(code).header('Cache-Control', 'no-store').send({ error: code === 500 ? 'internal_error' : 'bad_request' })
   })
 
@@ -72,16 +71,20 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
   await app.register(statusPageRoutes, opts)
 }
 
-/** The routes and their rules; needs the `sentinel` decorator (src/plugin.ts provides it). */
+/**
+ * The routes and their rules; needs the `sentinel` decorator (src/plugin.ts provides it). The
+ * rules hold for every route added once this plugin has loaded (`await app.register(…)`).
+ */
 export const httpRoutes = fp(httpLayer, { fastify: '5.x', name: 'schema-sentinel-http', decorators: { fastify: ['sentinel'] } })
 
-export function fastifyOptions (logger?: Logger): FastifyHttpOptions<Server, FastifyBaseLogger> {
+/**
+ * The service's Fastify options. No logger: the service logs through its own (the plugin's
+ * `logger` option). Requests are never logged (health checks would drown the log), and a
+ * Fastify logger would still cost every request a child logger and response listeners,
+ * some 10% of a health check's time.
+ */
+export function fastifyOptions (): FastifyHttpOptions<Server> {
   return {
-    loggerInstance: logger as FastifyBaseLogger | undefined,
-    // Health checks arrive every few seconds: logging each request would drown the log, and
-    // a child logger per request would cost every request for lines never written.
-    logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: (parent: FastifyBaseLogger) => parent,
     // While closing, requests already on a connection get the real answer (with Connection:
     // close), not Fastify's bare 503: /health/live and /metrics never answer 503.
     return503OnClosing: false,
@@ -93,12 +96,11 @@ export interface AppOptions extends Partial<Omit<RouteOptions, 'version'>> {
   /** Where the Reports come from: a test's or an embedding's own. */
   readonly state: ReportSource
   readonly version: string
-  readonly logger?: Logger
 }
 
 /** The HTTP layer over a given source of Reports, without a database (tests, embedding). */
 export function buildApp (opts: AppOptions): FastifyInstance {
-  const app = Fastify(fastifyOptions(opts.logger))
+  const app = Fastify(fastifyOptions())
   let draining = false
   const sentinel: Sentinel = {
     latest: () => opts.state.latest(),
@@ -112,7 +114,8 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     healthToken: opts.healthToken,
     metricsToken: opts.metricsToken,
     processMetrics: opts.processMetrics ?? createProcessMetrics(),
-    checks: opts.checks ?? CHECKS
+    checks: opts.checks ?? CHECKS,
+    ...(opts.logger !== undefined ? { logger: opts.logger } : {})
   })
   return app
 }

@@ -47,8 +47,8 @@ export function givenSecrets (source: ConfigSource): string[] {
 export async function startService (source: ConfigSource, opts: ServiceOptions = {}): Promise<RunningService> {
   // LOG_LEVEL is not validated yet: the plugin sets the level once it is.
   const logger = createLogger('info', givenSecrets(source), opts.destination)
-  const app = Fastify(fastifyOptions(logger))
-  void app.register(sentinel, { source, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
+  const app = Fastify(fastifyOptions())
+  void app.register(sentinel, { source, logger, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
   try {
     await app.ready()
   } catch (err) {

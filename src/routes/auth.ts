@@ -1,8 +1,12 @@
 // Bearer tokens compared in constant time: both sides are hashed first, so neither
 // the content nor the length of the expected token leaks through timing.
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, timingSafeEqual } from 'node:crypto'
 
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest()
+// crypto.hash (Node >= 20.12) is one call and makes no Hash object: a request with a token
+// spends a few microseconds less, on a route that may be asked thousands of times a second.
+const digest: (s: string) => Buffer = typeof hash === 'function'
+  ? (s) => hash('sha256', s, 'buffer') as unknown as Buffer
+  : (s) => createHash('sha256').update(s, 'utf8').digest()
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). */
 export function bearerToken (header: string | string[] | undefined): string | undefined {

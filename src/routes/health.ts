@@ -17,17 +17,17 @@ export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): P
   const sentinel = app.sentinel
 
   const live = json(renderLive(info))
-  for (const url of ['/health/live', '/livez']) app.get(url, (_req, reply) => send(reply, live))
+  for (const url of ['/health/live', '/livez']) app.get(url, (_req, reply) => { send(reply, live) })
 
   // Readiness has five answers, whatever the Report holds: made once each.
   const notYet = [false, true].map((d) => json(renderReady(undefined, false, d, info)))
   const stopping = [false, true].map((d) => json(renderReady(undefined, true, d, info)))
   let ready: Answer | undefined
-  const readiness = (req: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    if (sentinel.shuttingDown()) return send(reply, stopping[details(req) ? 1 : 0]!)
+  const readiness = (req: FastifyRequest, reply: FastifyReply): void => {
     const report = sentinel.latest()
-    if (report === undefined) return send(reply, notYet[details(req) ? 1 : 0]!)
-    return send(reply, ready ??= json(renderReady(report, false, false, info)))
+    if (sentinel.shuttingDown()) send(reply, stopping[details(req) ? 1 : 0]!)
+    else if (report === undefined) send(reply, notYet[details(req) ? 1 : 0]!)
+    else send(reply, ready ??= json(renderReady(report, false, false, info)))
   }
   for (const url of ['/health/ready', '/readyz']) app.get(url, readiness)
 
@@ -37,7 +37,7 @@ export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): P
     app.get(url, (req, reply) => {
       const report = sentinel.latest()
       const d = details(req)
-      return send(reply, cache.get(report, d ? 1 : 0, () => json(renderHealth(report, view, d, info, opts.checks))))
+      send(reply, cache.get(report, d ? 1 : 0, () => json(renderHealth(report, view, d, info, opts.checks))))
     })
   }
 }

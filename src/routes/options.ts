@@ -1,5 +1,6 @@
 // What the routes are given and what they read. The latest Report and the service's state come
 // through the `sentinel` decorator (src/plugin.ts, or buildApp's given state); never from a check.
+import type { Logger } from 'pino'
 import type { Registry } from '../checks/check.js'
 import type { ProcessMetrics } from '../process-metrics.js'
 import type { Report } from '../report.js'
@@ -33,4 +34,6 @@ export interface RouteOptions {
   readonly processMetrics: ProcessMetrics
   /** The checks whose results the Reports hold: they present their own facts. */
   readonly checks: Registry
+  /** Where unexpected errors are logged (default: app.log). */
+  readonly logger?: Logger
 }
