@@ -46,7 +46,8 @@ async function start (args: readonly string[], env: Record<string, string>): Pro
 export async function startBenchServer (db: HttpOptions['db'], build: Build, env: Record<string, string> = { HEALTH_TOKEN: TOKEN }): Promise<{ child: NodeChild, url: string }> {
   const modules: Record<string, string> = build.dir !== undefined ? { BENCH_MODULES: pathToFileURL(join(build.dir, 'dist') + '/').href } : {}
   const started = await start(['--import', 'tsx', 'bench/http-server.ts'], {
-    ...modules, ...env, DATABASE_URL: db.url, EXPECTED_SCHEMA: db.manifest, CHECK_INTERVAL_MS: String(INTERVAL_MS), LOG_LEVEL: 'warn'
+    // A generous deadline: on a busy shared machine a round that times out would turn /health 503.
+    ...modules, ...env, DATABASE_URL: db.url, EXPECTED_SCHEMA: db.manifest, CHECK_INTERVAL_MS: String(INTERVAL_MS), CHECK_TIMEOUT_MS: '10000', LOG_LEVEL: 'warn'
   })
   await waitForStatus(`${started.url}/health/ready`, 200)
   return started

@@ -22,7 +22,8 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
   // close() until the keep-alive timeout (72 s, past the 10 s grace): tell it to go. Only
   // once the listener is closed: earlier, a client could race a new request onto the socket.
   // Requests that arrive after close() starts get `Connection: close` from Fastify itself; only
-  // an answer still being made then (an async handler) needs this.
+  // an answer still being made then needs this, so routes that answer before their handler
+  // returns (config.answersAtOnce: the cached health answers) skip the hook.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
   const markIfClosed = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void): void => {
@@ -41,7 +42,7 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
       reply.header('Cache-Control', 'no-store')
       return handler.call(this, req, reply)
     } as RouteHandlerMethod
-    if (handler.constructor.name === 'AsyncFunction') route.onSend = [markIfClosed, ...[route.onSend ?? []].flat()]
+    if ((route.config as { answersAtOnce?: boolean } | undefined)?.answersAtOnce !== true) route.onSend = [markIfClosed, ...[route.onSend ?? []].flat()]
   })
 
   app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {

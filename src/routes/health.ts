@@ -9,6 +9,8 @@ import { authorizer } from './auth.js'
 import type { RouteOptions } from './options.js'
 
 const json = ({ statusCode, body }: Rendered): Answer => answer(statusCode, HEALTH_CONTENT_TYPE, JSON.stringify(body))
+/** These handlers send before they return: nothing of theirs is still in flight when the server closes. */
+const AT_ONCE = { config: { answersAtOnce: true } }
 
 export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const info = { version: opts.version, releaseId: opts.releaseId }
@@ -17,7 +19,7 @@ export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): P
   const sentinel = app.sentinel
 
   const live = json(renderLive(info))
-  for (const url of ['/health/live', '/livez']) app.get(url, (_req, reply) => { send(reply, live) })
+  for (const url of ['/health/live', '/livez']) app.get(url, AT_ONCE, (_req, reply) => { send(reply, live) })
 
   // Readiness has five answers, whatever the Report holds: made once each.
   const notYet = [false, true].map((d) => json(renderReady(undefined, false, d, info)))
@@ -29,12 +31,12 @@ export async function healthRoutes (app: FastifyInstance, opts: RouteOptions): P
     else if (report === undefined) send(reply, notYet[details(req) ? 1 : 0]!)
     else send(reply, ready ??= json(renderReady(report, false, false, info)))
   }
-  for (const url of ['/health/ready', '/readyz']) app.get(url, readiness)
+  for (const url of ['/health/ready', '/readyz']) app.get(url, AT_ONCE, readiness)
 
   const views: Array<[string, View]> = [['/health', 'health'], ['/health/schema', 'schema']]
   for (const [url, view] of views) {
     const cache = new PerReport()
-    app.get(url, (req, reply) => {
+    app.get(url, AT_ONCE, (req, reply) => {
       const report = sentinel.latest()
       const d = details(req)
       send(reply, cache.get(report, d ? 1 : 0, () => json(renderHealth(report, view, d, info, opts.checks))))
