@@ -121,13 +121,16 @@ export function configSchema (opts: LoadOptions = {}): Record<string, unknown> {
 
 /** The schema's complaint (from env-schema or @fastify/env) as one line naming the variable. */
 export function configError (err: unknown, vars: Variables): ConfigError {
-  const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { missingProperty?: string } }> }).errors?.[0]
+  const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { missingProperty?: string, allowedValues?: unknown[] } }> }).errors?.[0]
   const missing = first?.params?.missingProperty
   if (missing !== undefined) return new ConfigError(vars.name(missing), `is required${missing === 'DATABASE_URL' ? ' (a postgres:// URL)' : ''}`)
   const variable = first?.instancePath.replace(/^\//, '') ?? 'configuration'
   const value = vars.data[variable]
   const shown = SECRET_VARIABLES.has(variable) || value === undefined ? '' : `, got "${value}"`
-  return new ConfigError(vars.name(variable), `${first?.message ?? 'is invalid'}${shown}`)
+  // Ajv's enum message ("must be equal to one of the allowed values") does not say which.
+  const allowed = first?.params?.allowedValues
+  const message = allowed !== undefined ? `must be one of ${allowed.join(', ')}` : first?.message ?? 'is invalid'
+  return new ConfigError(vars.name(variable), `${message}${shown}`)
 }
 
 /** The validated variables as a Config: lists split, names and the URL checked. */
