@@ -32,7 +32,8 @@ function withDatabaseFlags (cmd: Command): Command {
 function withExpectationFlags (cmd: Command): Command {
   return cmd
     .option('--expected <file>', 'expected-schema manifest (overrides EXPECTED_SCHEMA)')
-    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
     .option('--expected-revision <ids>', 'comma-separated expected heads (overrides EXPECTED_REVISION)')
 }
 
@@ -64,6 +65,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
+      for (const warning of run.warnings) io.err(`schema-sentinel: ${warning}\n`)
       io.out(run.stdout)
       if (run.warning !== undefined) io.err(`schema-sentinel: ${run.warning}\n`)
       if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
@@ -77,13 +79,15 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
       throw new Exit(0)
     })
 
-  program.command('heads').description('print the expected Alembic heads of a versions directory, one per line (no database needed)')
-    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
-    .action(async (flags: Flags) => {
-      const run = await runHeads(config(flags, false))
+  program.command('heads').description('print the expected Alembic heads, one per line (no database needed)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
+    .option('--check', 'exit 1 when there are several heads and no merge, printing the alembic merge command')
+    .action(async (flags: Flags & { check?: boolean }) => {
+      const run = await runHeads(config(flags, false), { check: flags.check === true })
       io.out(run.stdout)
-      if (run.note !== undefined) io.err(`schema-sentinel: ${run.note}\n`)
-      throw new Exit(0)
+      for (const note of run.notes) io.err(`schema-sentinel: ${note}\n`)
+      throw new Exit(run.exitCode)
     })
 
   try {

@@ -2,7 +2,7 @@
 // validates through @fastify/env (src/plugin.ts) and `check`, `snapshot`, `heads` through
 // env-schema, which @fastify/env wraps: the same schema, the same messages, the same Config.
 import envSchema from 'env-schema'
-import { checkDatabaseUrl, parseList, parseQualified, parseSeverities, type SeverityOverride } from './config-values.js'
+import { checkDatabaseUrl, parseFolders, parseList, parseQualified, parseSeverities, type SeverityOverride } from './config-values.js'
 import { ConfigError } from './errors.js'
 import type { FindingKind } from './schema/findings.js'
 
@@ -14,7 +14,10 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly expectedSchema?: string
-  readonly alembicVersionsDir?: string
+  /** ALEMBIC_VERSIONS_DIR: one or more folders (comma-separated). */
+  readonly alembicVersionsDirs?: readonly string[]
+  /** ALEMBIC_CONFIG: an alembic.ini naming the version locations. */
+  readonly alembicConfig?: string
   readonly expectedRevision?: readonly string[]
   readonly alembicVersionTable: { readonly schema?: string, readonly table: string }
   readonly schemas: readonly string[]
@@ -35,6 +38,7 @@ export interface Flags {
   readonly databaseUrl?: string
   readonly expected?: string
   readonly versionsDir?: string
+  readonly alembicConfig?: string
   readonly expectedRevision?: string
   readonly schemas?: string
 }
@@ -49,6 +53,7 @@ const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   databaseUrl: ['DATABASE_URL', '--database-url'],
   expected: ['EXPECTED_SCHEMA', '--expected'],
   versionsDir: ['ALEMBIC_VERSIONS_DIR', '--versions-dir'],
+  alembicConfig: ['ALEMBIC_CONFIG', '--alembic-config'],
   expectedRevision: ['EXPECTED_REVISION', '--expected-revision'],
   schemas: ['SCHEMAS', '--schemas']
 }
@@ -67,6 +72,7 @@ export const SCHEMA = {
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
     EXPECTED_SCHEMA: { type: 'string' },
     ALEMBIC_VERSIONS_DIR: { type: 'string' },
+    ALEMBIC_CONFIG: { type: 'string' },
     EXPECTED_REVISION: { type: 'string' },
     ALEMBIC_VERSION_TABLE: { type: 'string', default: 'alembic_version' },
     SCHEMAS: { type: 'string', default: 'public' },
@@ -144,7 +150,8 @@ export function toConfig (raw: Readonly<Record<string, unknown>>, vars: Variable
     port: raw.PORT as number,
     host: raw.HOST as string,
     expectedSchema: str('EXPECTED_SCHEMA'),
-    alembicVersionsDir: str('ALEMBIC_VERSIONS_DIR'),
+    alembicVersionsDirs: parseFolders(str('ALEMBIC_VERSIONS_DIR'), vars.name('ALEMBIC_VERSIONS_DIR')),
+    alembicConfig: str('ALEMBIC_CONFIG'),
     expectedRevision: parseList(str('EXPECTED_REVISION'), vars.name('EXPECTED_REVISION'), REVISION_ID, 'a revision id'),
     alembicVersionTable: parseQualified(raw.ALEMBIC_VERSION_TABLE as string, vars.name('ALEMBIC_VERSION_TABLE'), IDENT),
     schemas: parseList(raw.SCHEMAS as string, vars.name('SCHEMAS'), IDENT, 'a schema name') ?? ['public'],
