@@ -33,6 +33,7 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
   let latest: Report | undefined
   let running: Promise<Report> | undefined
   let stopped = false
+  const noticed = new Set<string>()
   const stopping = new AbortController()
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
@@ -50,11 +51,23 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
       // A round cut short by stop() says "timeout": not news to keep while shutting down.
       if (stopping.signal.aborted) return latest
       logTransition(logger, latest, report)
+      logNotices(report)
       latest = report
       resolveFirst(report)
       return report
     } finally {
       running = undefined
+    }
+  }
+
+  // Each check's notices (a powerful role, …) once, on the first round that has them: news, not a refrain.
+  const logNotices = (report: Report): void => {
+    for (const check of deps.checks) {
+      const facts = report.checks.find((r) => r.name === check.name)?.facts
+      const notice = facts === undefined ? undefined : check.notice?.(facts)
+      if (notice === undefined || noticed.has(notice.id)) continue
+      noticed.add(notice.id)
+      logger?.warn(notice.text)
     }
   }
 

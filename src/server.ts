@@ -8,6 +8,7 @@ import type { Server } from 'node:http'
 import fp from 'fastify-plugin'
 import { assertRegistry } from './checks/check.js'
 import { CHECKS } from './checks/index.js'
+import { capConnections, connectionCap, HTTP_LIMITS } from './http-limits.js'
 import { createProcessMetrics } from './process-metrics.js'
 import { assertFamilies } from './render/metrics.js'
 import { healthRoutes } from './routes/health.js'
@@ -99,8 +100,16 @@ export function fastifyOptions (): FastifyHttpOptions<Server> {
     // While closing, requests already on a connection get the real answer (with Connection:
     // close), not Fastify's bare 503: /health/live and /metrics never answer 503.
     return503OnClosing: false,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    ...HTTP_LIMITS
   }
+}
+
+/** A Fastify app with the service's options and connection cap (src/http-limits.ts), nothing registered. */
+export function createApp (): FastifyInstance {
+  const app = Fastify(fastifyOptions())
+  capConnections(app.server, connectionCap())
+  return app
 }
 
 export interface AppOptions extends Partial<Omit<RouteOptions, 'version'>> {
@@ -111,7 +120,7 @@ export interface AppOptions extends Partial<Omit<RouteOptions, 'version'>> {
 
 /** The HTTP layer over a given source of Reports, without a database (tests, embedding). */
 export function buildApp (opts: AppOptions): FastifyInstance {
-  const app = Fastify(fastifyOptions())
+  const app = createApp()
   let draining = false
   const sentinel: Sentinel = {
     latest: () => opts.state.latest(),

@@ -1,7 +1,7 @@
 // How alembic:revision shows its facts: its fields in health bodies, its lines in `check`
 // (pending revisions in upgrade order with their risky operations, the backup advice, loose
 // scripts, warnings), its section of the status page, its metric families. Pure.
-import { esc } from '../render/escape.js'
+import { esc } from '../render/html-escape.js'
 import type { Presentation } from './check.js'
 import type { AlembicFacts } from './alembic-facts.js'
 

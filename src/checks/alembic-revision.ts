@@ -1,10 +1,11 @@
 // alembic:revision: the rows of the version table against the heads the code expects.
-// Runs inside the round's READ ONLY transaction, where any error aborts the rest, so the
-// table's existence is asked first (to_regclass never errors on a missing table).
+// The table is read so that none of the database's code can run (see postgres/version-table.ts);
+// what is not a plain table, or holds far more rows than heads, fails with what it is.
 import { compareRevisions, type Comparison } from '../alembic/compare.js'
 import { pendingRevisions, type Pending } from '../alembic/pending.js'
 import { describeWarning } from '../alembic/warnings.js'
 import type { Expectation } from '../expectation.js'
+import { readVersionTable, VERSION_ROWS_LIMIT } from '../postgres/version-table.js'
 import type { Status } from '../report.js'
 import type { AlembicFacts } from './alembic-facts.js'
 import { alembicPresentation } from './alembic-present.js'
@@ -12,19 +13,15 @@ import type { Check, CheckOutcome } from './check.js'
 
 export type { AlembicFacts, AlembicNote, AlembicState } from './alembic-facts.js'
 
-const TABLE_EXISTS = 'SELECT to_regclass($1) IS NOT NULL AS exists'
-const versionsQuery = (table: string): string => `SELECT version_num FROM ${table}`
-
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
-
 export const alembicRevision: Check<AlembicFacts, 'alembic:revision'> = {
   name: 'alembic:revision',
   // Everything that depends only on the configuration and the versions read at start: once.
   prepare (config, expectation) {
     const { schema, table } = config.alembicVersionTable
     const display = schema !== undefined ? `${schema}.${table}` : table
-    const qualified = [schema, table].filter((p) => p !== undefined).map(quoteIdent).join('.')
     const heads = expectation.heads
+    // A versions directory with more heads than the usual bound still fits.
+    const limit = Math.max(VERSION_ROWS_LIMIT, heads?.revisions.length ?? 0)
     const graph = expectation.graph
     const expected = heads === undefined ? [] : [...new Set(heads.revisions)].sort()
     const multipleHeads = graph !== undefined ? graph.hasMultipleHeads() : expected.length > 1
@@ -32,12 +29,10 @@ export const alembicRevision: Check<AlembicFacts, 'alembic:revision'> = {
     const scripts = scriptFacts(expectation)
     const loose = looseNote(scripts.looseScripts)
     return {
-      async run ({ db }, signal) {
-        const [row] = await db.query<{ exists: boolean }>(TABLE_EXISTS, [qualified])
-        const tableExists = row?.exists === true
-        signal.throwIfAborted()
-        const rows = tableExists ? await db.query<{ version_num: unknown }>(versionsQuery(qualified)) : []
-        const database = [...new Set(rows.map((r) => String(r.version_num)))].sort()
+      async run ({ db }) {
+        const rows = await readVersionTable(db, config.alembicVersionTable, limit)
+        const tableExists = rows !== undefined
+        const database = [...new Set(rows)].sort()
 
         if (heads === undefined) {
           const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
