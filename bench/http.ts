@@ -8,7 +8,7 @@ import { dbLoad, INTERVAL_MS } from './db-load.js'
 import { spawnNode, waitForStatus, type NodeChild } from './children.js'
 import { readFileSync } from 'node:fs'
 import type { LoadResult } from './load.js'
-import { loadGenerator } from './wrk.js'
+import { loadGenerator, pinServer } from './wrk.js'
 import { fmt, infoRow, mean, median, targetRow, type PartResult, type Row, type Section } from './table.js'
 
 export const TOKEN = 'bench-health-token-4f1c9a'
@@ -39,6 +39,7 @@ const ENDPOINTS: readonly Endpoint[] = [
 async function start (args: readonly string[], env: Record<string, string>): Promise<{ child: NodeChild, url: string }> {
   const child = spawnNode(args, { PORT: '0', HOST: '127.0.0.1', ...env })
   const url = (await child.line(/^bench-server-url=(\S+)$/))[1]!
+  await pinServer(child.pid)
   return { child, url }
 }
 
