@@ -13,6 +13,7 @@ import { loadExpectation } from './expectation.js'
 import { startMonitor } from './monitor.js'
 import { createPool } from './postgres/pool.js'
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
+import { deployCheckRoutes } from './routes/deploy-check.js'
 import type { Sentinel } from './routes/options.js'
 import { httpRoutes } from './server.js'
 import { VERSION } from './version.js'
@@ -76,7 +77,7 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
 
   if (config.healthToken === undefined) log.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
   if (config.metricsToken === undefined) log.info('METRICS_TOKEN is not set: /metrics is public')
-  await app.register(httpRoutes, {
+  const routeOptions = {
     version,
     releaseId: config.releaseId,
     healthToken: config.healthToken,
@@ -84,7 +85,12 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
     processMetrics: opts.processMetrics ?? createProcessMetrics(),
     checks,
     logger: log
-  })
+  }
+  await app.register(httpRoutes, routeOptions)
+  // The deploy gate exists only with its own token (unset: POST /check is 404).
+  if (config.deployToken !== undefined) {
+    await app.register(deployCheckRoutes, { ...routeOptions, deployToken: config.deployToken, monitor, baseline: expectation, checkTimeoutMs: config.checkTimeoutMs })
+  }
 }
 
 export const sentinel = fp(sentinelPlugin, { fastify: '5.x', name: 'schema-sentinel' })
