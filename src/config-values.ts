@@ -34,6 +34,13 @@ export function parseList (value: string | undefined, variable: string, pattern:
   return [...new Set(items)]
 }
 
+export function parseFolders (value: string | undefined, variable: string): string[] | undefined {
+  if (value === undefined) return undefined
+  const items = value.split(',').map((s) => s.trim())
+  if (items.includes('')) throw new ConfigError(variable, `"${value}" has an empty entry (folders are separated by commas)`)
+  return [...new Set(items)]
+}
+
 export function parseQualified (value: string, variable: string, ident: RegExp): { schema?: string, table: string } {
   const parts = value.split('.')
   if (parts.length > 2 || !parts.every((p) => ident.test(p))) {

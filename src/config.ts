@@ -2,7 +2,7 @@
 // validates through @fastify/env (src/plugin.ts) and `check`, `snapshot`, `heads` through
 // env-schema, which @fastify/env wraps: the same schema, the same messages, the same Config.
 import envSchema from 'env-schema'
-import { checkDatabaseUrl, parseList, parseQualified, parseSeverities, type SeverityOverride } from './config-values.js'
+import { checkDatabaseUrl, parseFolders, parseList, parseQualified, parseSeverities, type SeverityOverride } from './config-values.js'
 import { ConfigError } from './errors.js'
 import type { FindingKind } from './schema/findings.js'
 
@@ -14,7 +14,10 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly expectedSchema?: string
-  readonly alembicVersionsDir?: string
+  /** ALEMBIC_VERSIONS_DIR: one or more folders (comma-separated). */
+  readonly alembicVersionsDirs?: readonly string[]
+  /** ALEMBIC_CONFIG: an alembic.ini naming the version locations. */
+  readonly alembicConfig?: string
   readonly expectedRevision?: readonly string[]
   readonly alembicVersionTable: { readonly schema?: string, readonly table: string }
   readonly schemas: readonly string[]
@@ -37,6 +40,7 @@ export interface Flags {
   readonly databaseUrl?: string
   readonly expected?: string
   readonly versionsDir?: string
+  readonly alembicConfig?: string
   readonly expectedRevision?: string
   readonly schemas?: string
 }
@@ -51,6 +55,7 @@ const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   databaseUrl: ['DATABASE_URL', '--database-url'],
   expected: ['EXPECTED_SCHEMA', '--expected'],
   versionsDir: ['ALEMBIC_VERSIONS_DIR', '--versions-dir'],
+  alembicConfig: ['ALEMBIC_CONFIG', '--alembic-config'],
   expectedRevision: ['EXPECTED_REVISION', '--expected-revision'],
   schemas: ['SCHEMAS', '--schemas']
 }
@@ -69,6 +74,7 @@ export const SCHEMA = {
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
     EXPECTED_SCHEMA: { type: 'string' },
     ALEMBIC_VERSIONS_DIR: { type: 'string' },
+    ALEMBIC_CONFIG: { type: 'string' },
     EXPECTED_REVISION: { type: 'string' },
     ALEMBIC_VERSION_TABLE: { type: 'string', default: 'alembic_version' },
     SCHEMAS: { type: 'string', default: 'public' },
@@ -124,13 +130,16 @@ export function configSchema (opts: LoadOptions = {}): Record<string, unknown> {
 
 /** The schema's complaint (from env-schema or @fastify/env) as one line naming the variable. */
 export function configError (err: unknown, vars: Variables): ConfigError {
-  const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { missingProperty?: string } }> }).errors?.[0]
+  const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { missingProperty?: string, allowedValues?: unknown[] } }> }).errors?.[0]
   const missing = first?.params?.missingProperty
   if (missing !== undefined) return new ConfigError(vars.name(missing), `is required${missing === 'DATABASE_URL' ? ' (a postgres:// URL)' : ''}`)
   const variable = first?.instancePath.replace(/^\//, '') ?? 'configuration'
   const value = vars.data[variable]
   const shown = SECRET_VARIABLES.has(variable) || value === undefined ? '' : `, got "${value}"`
-  return new ConfigError(vars.name(variable), `${first?.message ?? 'is invalid'}${shown}`)
+  // Ajv's enum message ("must be equal to one of the allowed values") does not say which.
+  const allowed = first?.params?.allowedValues
+  const message = allowed !== undefined ? `must be one of ${allowed.join(', ')}` : first?.message ?? 'is invalid'
+  return new ConfigError(vars.name(variable), `${message}${shown}`)
 }
 
 /** The validated variables as a Config: lists split, names and the URL checked. */
@@ -144,7 +153,8 @@ export function toConfig (raw: Readonly<Record<string, unknown>>, vars: Variable
     port: raw.PORT as number,
     host: raw.HOST as string,
     expectedSchema: str('EXPECTED_SCHEMA'),
-    alembicVersionsDir: str('ALEMBIC_VERSIONS_DIR'),
+    alembicVersionsDirs: parseFolders(str('ALEMBIC_VERSIONS_DIR'), vars.name('ALEMBIC_VERSIONS_DIR')),
+    alembicConfig: str('ALEMBIC_CONFIG'),
     expectedRevision: parseList(str('EXPECTED_REVISION'), vars.name('EXPECTED_REVISION'), REVISION_ID, 'a revision id'),
     alembicVersionTable: parseQualified(raw.ALEMBIC_VERSION_TABLE as string, vars.name('ALEMBIC_VERSION_TABLE'), IDENT),
     schemas: parseList(raw.SCHEMAS as string, vars.name('SCHEMAS'), IDENT, 'a schema name') ?? ['public'],

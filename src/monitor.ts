@@ -46,6 +46,7 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
   let latest: Report | undefined
   let running: Promise<Report> | undefined
   let stopped = false
+  const noticed = new Set<string>()
   const stopping = new AbortController()
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
@@ -69,6 +70,7 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
       // A round cut short by stop() says "timeout": not news to keep while shutting down.
       if (stopping.signal.aborted) return latest
       logTransition(logger, latest, report)
+      logNotices(report)
       latest = report
       resolveFirst(report)
       return report
@@ -92,12 +94,24 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
           if (stopped) return
           round = next
           logTransition(logger, latest, report)
+          logNotices(report)
           latest = report
           resolveFirst(report)
         }
       }
     } finally {
       if (running === mine) running = undefined
+    }
+  }
+
+  // Each check's notices (a powerful role, …) once, on the first round that has them: news, not a refrain.
+  const logNotices = (report: Report): void => {
+    for (const check of deps.checks) {
+      const facts = report.checks.find((r) => r.name === check.name)?.facts
+      const notice = facts === undefined ? undefined : check.notice?.(facts)
+      if (notice === undefined || noticed.has(notice.id)) continue
+      noticed.add(notice.id)
+      logger?.warn(notice.text)
     }
   }
 
@@ -129,8 +143,11 @@ function logTransition (logger: Logger | undefined, before: Report | undefined, 
   const failing = notPassing(after)
   if (was === now && before !== undefined && JSON.stringify(notPassing(before)) === JSON.stringify(failing)) return
   const level = now === 'pass' ? 'info' : now === 'warn' ? 'warn' : 'error'
-  const msg = was === now ? `check status is still ${now}, for another reason` : `check status is now ${now}`
-  logger[level]({ status: now, previous: was ?? null, checks: failing }, msg)
+  // The strict reading (check, /health/schema): a pending migration is fail here but warn on
+  // /health and the status page, so the line says which reading it reports, and gives the other.
+  const health = overallStatus(after, 'health')
+  const msg = `${was === now ? `check status is still ${now}, for another reason` : `check status is now ${now}`} (strict, as /health/schema; /health: ${health})`
+  logger[level]({ status: now, health, previous: was ?? null, checks: failing }, msg)
 }
 
 function notPassing (report: Report): Array<{ check: string, status: string, output: string | undefined }> {

@@ -6,6 +6,7 @@ import fastifyEnv from '@fastify/env'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Logger } from 'pino'
+import { describeWarning } from './alembic/warnings.js'
 import { CHECKS } from './checks/index.js'
 import type { Registry } from './checks/check.js'
 import { configError, configSchema, toConfig, variables, type ConfigSource, type DatabaseConfig } from './config.js'
@@ -53,6 +54,7 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
   const checks = opts.checks ?? CHECKS
   const version = opts.version ?? VERSION
   const expectation = await loadExpectation(config)
+  for (const w of expectation.versions?.warnings ?? []) log.warn(describeWarning(w))
   const pool = createPool(config, log)
   const monitor = startMonitor({ pool, checks, config, expectation, version }, log)
 

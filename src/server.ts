@@ -8,6 +8,7 @@ import type { Server } from 'node:http'
 import fp from 'fastify-plugin'
 import { assertRegistry } from './checks/check.js'
 import { CHECKS } from './checks/index.js'
+import { capConnections, connectionCap, HTTP_LIMITS } from './http-limits.js'
 import { createProcessMetrics } from './process-metrics.js'
 import { assertFamilies } from './render/metrics.js'
 import { healthRoutes } from './routes/health.js'
@@ -18,16 +19,21 @@ import type { ReportSource, RouteOptions, Sentinel } from './routes/options.js'
 async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<void> {
   assertRegistry(opts.checks)
   assertFamilies(opts.checks)
-  // A keep-alive connection busy when close() starts would stay open afterwards and hold
-  // close() until the keep-alive timeout (72 s, past the 10 s grace): tell it to go. Only
-  // once the listener is closed: earlier, a client could race a new request onto the socket.
-  // Requests that arrive after close() starts get `Connection: close` from Fastify itself; only
-  // an answer still being made then needs this, so routes that answer before their handler
-  // returns (config.answersAtOnce: the cached health answers) skip the hook.
+  // From the moment shutdown starts (readiness 503, the drain) every answer carries Connection:
+  // close, and the connection closes after it: keep-alive clients reconnect while we still
+  // listen, so none is left holding a connection when the listener closes (Node closes idle
+  // ones then, and a request sent on one at that instant is reset). A connection busy when
+  // close() starts would otherwise also hold close() until the keep-alive timeout (72 s).
+  // Handlers that answer before they return (config.answersAtOnce: the cached health answers)
+  // are told when the request arrives; the others when their answer is sent (onSend).
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  const markIfClosed = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void): void => {
-    if (closing && !app.server.listening) reply.header('Connection', 'close')
+  const sentinel = app.sentinel
+  const closeIfStopping = (reply: FastifyReply): void => {
+    if (closing || sentinel.shuttingDown()) reply.header('Connection', 'close')
+  }
+  const closeOnSend = (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void): void => {
+    closeIfStopping(reply)
     done(null, payload)
   }
 
@@ -38,17 +44,20 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
     if (methods.has('GET')) methods.add('HEAD')
     allowed.set(route.url, methods)
     const handler = route.handler
+    const atOnce = (route.config as { answersAtOnce?: boolean } | undefined)?.answersAtOnce === true
     route.handler = function (this: FastifyInstance, req, reply) {
       reply.header('Cache-Control', 'no-store')
+      if (atOnce) closeIfStopping(reply)
       return handler.call(this, req, reply)
     } as RouteHandlerMethod
-    if ((route.config as { answersAtOnce?: boolean } | undefined)?.answersAtOnce !== true) route.onSend = [markIfClosed, ...[route.onSend ?? []].flat()]
+    if (!atOnce) route.onSend = [closeOnSend, ...[route.onSend ?? []].flat()]
   })
 
   app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
     // Only client errors (bad headers, bodies) reach here; never echo details or stacks.
     const code = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
     if (code === 500) (opts.logger ?? app.log).error({ err }, 'unexpected error while answering a request')
+    closeIfStopping(reply)
     void reply.code(code).header('Cache-Control', 'no-store').send({ error: code === 500 ? 'internal_error' : 'bad_request' })
   })
 
@@ -59,10 +68,12 @@ async function httpLayer (app: FastifyInstance, opts: RouteOptions): Promise<voi
       const methods = allowed.get(req.url.split('?')[0] ?? '')
       if (methods === undefined || methods.has(req.method)) return
       const list = [...methods].join(', ')
+      closeIfStopping(reply)
       return reply.code(405).header('Allow', list).header('Cache-Control', 'no-store')
         .send({ error: 'method_not_allowed', message: `use ${list.replace(/, (\w+)$/, ' or $1')}` })
     })
     unmatched.setNotFoundHandler((_req, reply) => {
+      closeIfStopping(reply)
       void reply.code(404).header('Cache-Control', 'no-store').send({ error: 'not_found', message: 'no such endpoint' })
     })
   })
@@ -89,8 +100,16 @@ export function fastifyOptions (): FastifyHttpOptions<Server> {
     // While closing, requests already on a connection get the real answer (with Connection:
     // close), not Fastify's bare 503: /health/live and /metrics never answer 503.
     return503OnClosing: false,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    ...HTTP_LIMITS
   }
+}
+
+/** A Fastify app with the service's options and connection cap (src/http-limits.ts), nothing registered. */
+export function createApp (): FastifyInstance {
+  const app = Fastify(fastifyOptions())
+  capConnections(app.server, connectionCap())
+  return app
 }
 
 export interface AppOptions extends Partial<Omit<RouteOptions, 'version'>> {
@@ -101,7 +120,7 @@ export interface AppOptions extends Partial<Omit<RouteOptions, 'version'>> {
 
 /** The HTTP layer over a given source of Reports, without a database (tests, embedding). */
 export function buildApp (opts: AppOptions): FastifyInstance {
-  const app = Fastify(fastifyOptions())
+  const app = createApp()
   let draining = false
   const sentinel: Sentinel = {
     latest: () => opts.state.latest(),

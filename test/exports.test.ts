@@ -4,7 +4,7 @@ import * as api from '../src/index.js'
 
 t.test('the public API exports exactly these values', async (t) => {
   t.same(Object.keys(api).sort(), [
-    'CHECKS', 'ConfigError', 'DatabaseError', 'ListenError', 'ManifestError', 'SentinelError', 'VersionsDirError',
+    'AlembicConfigError', 'AlembicError', 'CHECKS', 'ConfigError', 'DatabaseError', 'ListenError', 'ManifestError', 'RegistryError', 'SentinelError', 'VersionsDirError',
     'buildApp', 'createPool', 'loadConfig', 'loadExpectation', 'overallStatus', 'prepareChecks', 'renderHealth',
     'renderMetrics', 'renderText', 'runRound', 'sentinel', 'startMonitor', 'startService'
   ])

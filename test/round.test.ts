@@ -74,7 +74,8 @@ t.test('unreachable database: connectivity fails, the others are skipped, not co
 
 t.test('every check runs read-only, even as superuser', async (t) => {
   await pg.query('CREATE TABLE IF NOT EXISTS victim (id int)')
-  const writes = ['INSERT INTO victim VALUES (1)', 'CREATE TABLE pwned (id int)', 'SET TRANSACTION READ WRITE']
+  // Qualified: the transaction's search_path is pinned to pg_catalog, pg_temp.
+  const writes = ['INSERT INTO public.victim VALUES (1)', 'CREATE TABLE public.pwned (id int)', 'SET TRANSACTION READ WRITE']
   for (const sql of writes) {
     const writer = check('schema:drift', async ({ db }) => { await db.query('SELECT 1'); await db.query(sql); return { status: 'pass' } })
     const report = await round([ping, writer])
@@ -124,7 +125,9 @@ t.test('a deadline reached while rolling back leaves one result per check', asyn
     return { status: 'pass', output: 'answered' }
   })
   const after = check('schema:drift', async () => ({ status: 'pass' }))
-  const report = await round([ping, answersThenSilence, after], `postgres://postgres:${pg.password}@127.0.0.1:${proxy.port}/postgres`, 600)
+  // The ROLLBACK never returns, so the deadline is reached whatever it is; it must leave room for
+  // a connection and two statements first (600 ms did not, once, on a loaded 2-core machine).
+  const report = await round([ping, answersThenSilence, after], `postgres://postgres:${pg.password}@127.0.0.1:${proxy.port}/postgres`, 3000)
   t.same(report.checks.map((c) => c.name), ['postgres:connectivity', 'alembic:revision', 'schema:drift'], 'one result per check')
   t.equal(report.checks[1]!.output, 'answered', 'the check keeps its own result')
   t.equal(report.checks[2]!.output, TIMEOUT_OUTPUT, 'the next check reports the deadline')

@@ -52,6 +52,16 @@ export interface Presentation<F> {
   htmlSection? (facts: F): string
   /** The check's metric families, from the last round's facts (none before a first round). */
   metrics? (facts: F | undefined): readonly MetricFamily[]
+  /**
+   * A warning about how the service is set up (a role more powerful than it needs): logged once
+   * by the monitor, shown at the top of the status page with the details. `id` names it on the page.
+   */
+  notice? (facts: F): Notice | undefined
+}
+
+export interface Notice {
+  readonly id: string
+  readonly text: string
 }
 
 export interface Check<F = unknown, N extends string = string> extends Presentation<F> {

@@ -11,4 +11,4 @@ export const CHECKS: Registry = Object.freeze(BUILT_IN)
 
 export type CheckName = typeof BUILT_IN[number]['name']
 
-export { prepareChecks, assertRegistry, type Check, type CheckContext, type CheckOutcome, type CheckRun, type PreparedCheck, type Presentation, type Registry, type TextPart } from './check.js'
+export { prepareChecks, assertRegistry, type Check, type CheckContext, type CheckOutcome, type CheckRun, type Notice, type PreparedCheck, type Presentation, type Registry, type TextPart } from './check.js'

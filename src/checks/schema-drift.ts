@@ -3,7 +3,7 @@ import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type Hashed
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
-import { badge, esc } from '../render/escape.js'
+import { badge, esc } from '../render/html-escape.js'
 import { worst, type Status } from '../report.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
 

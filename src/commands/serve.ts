@@ -1,6 +1,6 @@
 // `serve`: the HTTP service. Listens at once (503 until the first round), runs rounds in
 // the background, and shuts down gracefully on SIGTERM/SIGINT.
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type pino from 'pino'
 import type { Logger } from 'pino'
 import type { Registry } from '../checks/check.js'
@@ -9,7 +9,7 @@ import { ListenError } from '../errors.js'
 import { createLogger } from '../logger.js'
 import { sentinel } from '../plugin.js'
 import { secretsOf } from '../postgres/pool.js'
-import { fastifyOptions } from '../server.js'
+import { createApp } from '../server.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
@@ -47,7 +47,7 @@ export function givenSecrets (source: ConfigSource): string[] {
 export async function startService (source: ConfigSource, opts: ServiceOptions = {}): Promise<RunningService> {
   // LOG_LEVEL is not validated yet: the plugin sets the level once it is.
   const logger = createLogger('info', givenSecrets(source), opts.destination)
-  const app = Fastify(fastifyOptions())
+  const app = createApp()
   void app.register(sentinel, { source, logger, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
   try {
     await app.ready()

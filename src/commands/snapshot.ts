@@ -5,19 +5,20 @@ import { DatabaseError } from '../errors.js'
 import { describeError } from '../postgres/describe-error.js'
 import { Lease, type Db } from '../postgres/lease.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
+import { readVersionTable } from '../postgres/version-table.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog } from '../schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../schema/to-manifest.js'
+import { missingSchemas, missingSchemasWarning } from './missing-schemas.js'
 
 export type SnapshotFormat = 'json' | 'yaml'
 
 /** A one-off read may take longer than a round's CHECK_TIMEOUT_MS (a large catalog over a slow link). */
 export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 
-const VERSION_TABLE_EXISTS = 'SELECT pg_catalog.to_regclass($1::text) IS NOT NULL AS present'
-const versionRows = (table: string) => `SELECT version_num::text AS version_num FROM ${table} ORDER BY 1`
 
-export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat): Promise<string> {
+/** `warn` gets one line when SCHEMAS names a schema the database does not have. */
+export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
   const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
   const lease = new Lease(pool, Date.now() + timeoutMs)
@@ -30,12 +31,15 @@ export async function runSnapshot (config: DatabaseConfig, format: SnapshotForma
     const read = async () => {
       const catalog = await readCatalog(lease, config.schemas)
       const heads = await readAlembicHeads(lease, config.alembicVersionTable)
+      const missing = await missingSchemas(lease, config.schemas)
       await lease.endTransaction()
-      return { catalog, heads }
+      return { catalog, heads, missing }
     }
-    const { catalog, heads } = await Promise.race([read(), expired])
+    const { catalog, heads, missing } = await Promise.race([read(), expired])
     ok = true
     const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, alembicHeads: heads })
+    const warning = missingSchemasWarning(missing)
+    if (warning !== undefined) warn?.(warning)
     return format === 'json'
       ? manifestJson(manifest)
       : manifestYaml(manifest, `schema-sentinel snapshot of ${describeDatabaseUrl(config.databaseUrl ?? '')} (schemas: ${config.schemas.join(', ')})`)
@@ -48,10 +52,8 @@ export async function runSnapshot (config: DatabaseConfig, format: SnapshotForma
   }
 }
 
-/** Rows of the version table, or undefined when it does not exist (checked first: a failed query would abort the transaction). */
+/** Rows of the version table, sorted, or undefined when it does not exist. */
 export async function readAlembicHeads (db: Db, table: Config['alembicVersionTable']): Promise<string[] | undefined> {
-  const name = [table.schema, table.table].filter((p) => p !== undefined).map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
-  const [row] = await db.query<{ present: boolean }>(VERSION_TABLE_EXISTS, [name])
-  if (row?.present !== true) return undefined
-  return (await db.query<{ version_num: string }>(versionRows(name))).map((r) => r.version_num)
+  const rows = await readVersionTable(db, table)
+  return rows === undefined ? undefined : [...new Set(rows)].sort()
 }

@@ -4,10 +4,10 @@
 import { CHECKS } from '../checks/index.js'
 import type { Registry } from '../checks/check.js'
 import { checkStatus, overallStatus, summary, type CheckResult, type Report, type Status } from '../report.js'
-import { badge, esc } from './escape.js'
+import { badge, esc } from './html-escape.js'
 import { NO_ROUND_OUTPUT } from './health.js'
 
-export { esc } from './escape.js'
+export { esc } from './html-escape.js'
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
 
@@ -29,7 +29,7 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-widt
 h1{font-size:1.6rem}.status{display:inline-block;padding:.1em .6em;border-radius:.3em;font-weight:bold;color:#fff}
 .pass{background:#1a7f37}.warn{background:#9a6700}.fail{background:#cf222e}.info{background:#57606a}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
-code{font-family:ui-monospace,monospace}.muted{color:#57606a}.num{white-space:nowrap}`
+code{font-family:ui-monospace,monospace}.notice{border-left:.3em solid #9a6700;padding:.3em .8em;background:#fff8c5}.muted{color:#57606a}.num{white-space:nowrap}`
 
 export function renderHtml (report: Report | undefined, opts: HtmlOptions, checks: Registry = CHECKS): RenderedPage {
   const status: Status = report === undefined ? 'fail' : overallStatus(report, 'health')
@@ -41,6 +41,12 @@ export function renderHtml (report: Report | undefined, opts: HtmlOptions, check
   } else {
     const output = summary(report, 'health')
     if (output !== undefined) parts.push(`<p id="summary"><strong>${esc(output)}</strong></p>`)
+    // Only with details: a notice says what the sentinel can do, which is no one else's business.
+    for (const check of checks) {
+      const facts = report.checks.find((r) => r.name === check.name)?.facts
+      const notice = facts === undefined ? undefined : check.notice?.(facts)
+      if (notice !== undefined) parts.push(`<p id="${esc(notice.id)}" class="notice"><strong>Warning:</strong> ${esc(notice.text)}</p>`)
+    }
     parts.push(checksTable(report.checks, checks))
     for (const check of checks) {
       const facts = report.checks.find((r) => r.name === check.name)?.facts
