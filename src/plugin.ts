@@ -8,12 +8,13 @@ import fp from 'fastify-plugin'
 import type { Logger } from 'pino'
 import { describeWarning } from './alembic/warnings.js'
 import { CHECKS } from './checks/index.js'
-import type { Registry } from './checks/check.js'
+import { assertRegistry, type Registry } from './checks/check.js'
 import { configError, configSchema, toConfig, variables, type ConfigSource, type DatabaseConfig } from './config.js'
 import { loadExpectation } from './expectation.js'
 import { startMonitor } from './monitor.js'
 import { createPool } from './postgres/pool.js'
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
+import { assertFamilies } from './render/metrics.js'
 import { deployCheckRoutes } from './routes/deploy-check.js'
 import type { Sentinel } from './routes/options.js'
 import { httpRoutes } from './server.js'
@@ -52,6 +53,9 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
   log.level = config.logLevel
 
   const checks = opts.checks ?? CHECKS
+  // Before anything starts: a registry that cannot be presented is a mistake in the code.
+  assertRegistry(checks)
+  assertFamilies(checks)
   const version = opts.version ?? VERSION
   const expectation = await loadExpectation(config)
   for (const w of expectation.versions?.warnings ?? []) log.warn(describeWarning(w))
