@@ -40,7 +40,8 @@ export async function deployCheckRoutes (app: FastifyInstance, opts: DeployCheck
   }
 
   // The body stays a string: the manifest loader parses it (and names its lines in errors).
-  app.removeContentTypeParser(JSON_TYPES)
+  // Only the manifest's types: Fastify's text/plain parser goes too (415).
+  app.removeContentTypeParser([...JSON_TYPES, 'text/plain'])
   app.addContentTypeParser([...JSON_TYPES, ...YAML_TYPES], { parseAs: 'string', bodyLimit: MAX_MANIFEST_BYTES }, (_req, body, done) => { done(null, body) })
 
   app.post('/check', {

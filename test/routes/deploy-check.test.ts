@@ -159,8 +159,11 @@ def upgrade():
     const output = JSON.parse(bad.body).output as string
     t.ok(output.length > 0 && !output.includes('\n'), `one line: ${output}`)
 
-    const yaml = await post(`${svc.url}/check`, `version: 1\ntables:\n  pdfs:\n    columns:\n      id: {type: integer}\n`, { ...auth, 'content-type': 'application/yaml' })
-    t.equal(yaml.status, 200, yaml.body)
+    for (const type of ['application/yaml', 'text/yaml', 'application/x-yaml; charset=utf-8']) {
+      const yaml = await post(`${svc.url}/check`, `version: 1\ntables:\n  pdfs:\n    columns:\n      id: {type: integer}\n`, { ...auth, 'content-type': type })
+      t.equal(yaml.status, 200, `${type}: ${yaml.body}`)
+    }
+    t.equal((await post(`${svc.url}/check`, manifest, { ...auth, 'content-type': 'text/plain' })).status, 415)
 
     const hostile = await post(`${svc.url}/check`, JSON.stringify({ version: 1, tables: { "x'); DROP TABLE users; --": { columns: { a: { type: 'integer' } } } } }), auth)
     t.equal(hostile.status, 409, 'a table name is data, compared, never SQL')
