@@ -196,6 +196,9 @@ def upgrade():
     const res = await post(`${down.url}/check`, readFileSync(baked), { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` })
     t.equal(res.status, 503)
     t.equal(JSON.parse(res.body).status, 'fail')
+    const exporter = await run([EXPORTER, 'app.models:Base', '--post', `${down.url}/check`], work, { SCHEMA_SENTINEL_TOKEN: TOKEN })
+    t.equal(exporter.code, 2, 'the exporter: could not check')
+    t.match(exporter.stderr, /^export_models: the sentinel could not check the database \(503\): .+\n$/)
   })
 
   t.test('exporter: bad input is exit 2 and one line', async (t) => {
