@@ -25,6 +25,8 @@ export interface Config {
   readonly checkTimeoutMs: number
   readonly healthToken?: string
   readonly metricsToken?: string
+  /** Unset: POST /check does not exist (404). */
+  readonly deployToken?: string
   readonly driftSeverity: Readonly<Partial<Record<FindingKind, SeverityOverride>>>
   readonly logLevel: string
   readonly releaseId?: string
@@ -58,7 +60,7 @@ const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   schemas: ['SCHEMAS', '--schemas']
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'HEALTH_TOKEN', 'METRICS_TOKEN'])
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'DEPLOY_TOKEN'])
 
 const ms = (min: number, def: number) => ({ type: 'integer', minimum: min, maximum: 86_400_000, default: def })
 
@@ -80,6 +82,7 @@ export const SCHEMA = {
     CHECK_TIMEOUT_MS: ms(1, 2000),
     HEALTH_TOKEN: { type: 'string' },
     METRICS_TOKEN: { type: 'string' },
+    DEPLOY_TOKEN: { type: 'string' },
     DRIFT_SEVERITY: { type: 'string' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     RELEASE_ID: { type: 'string' },
@@ -159,6 +162,7 @@ export function toConfig (raw: Readonly<Record<string, unknown>>, vars: Variable
     checkTimeoutMs: raw.CHECK_TIMEOUT_MS as number,
     healthToken: str('HEALTH_TOKEN'),
     metricsToken: str('METRICS_TOKEN'),
+    deployToken: str('DEPLOY_TOKEN'),
     driftSeverity: parseSeverities(str('DRIFT_SEVERITY')),
     logLevel: raw.LOG_LEVEL as string,
     releaseId: str('RELEASE_ID') ?? str('RENDER_GIT_COMMIT')

@@ -6,7 +6,7 @@ import { prepareChecks, type Registry } from './checks/check.js'
 import type { Config } from './config.js'
 import type { Expectation } from './expectation.js'
 import { runRound, type RoundDeps } from './round.js'
-import { overallStatus, type Report } from './report.js'
+import { overallStatus, type ExpectationInForce, type Report } from './report.js'
 
 export interface MonitorDeps {
   readonly pool: pg.Pool
@@ -15,6 +15,14 @@ export interface MonitorDeps {
   readonly config: Config
   readonly expectation: Expectation
   readonly version: string
+  /** Since when the baked-in expectation is in force (default: now). */
+  readonly since?: number
+}
+
+/** A round run on request with another expectation; `adopt()` makes it the monitor's from now on. */
+export interface CheckedNow {
+  readonly report: Report
+  adopt (): void
 }
 
 export interface Monitor {
@@ -27,6 +35,11 @@ export interface Monitor {
    * round is cut short, as its deadline would, so a long CHECK_TIMEOUT_MS cannot hold up shutdown.
    */
   stop (opts?: { readonly waitMs?: number }): Promise<void>
+  /**
+   * One round now with `expectation` (its checks prepared afresh), never overlapping the
+   * monitor's own rounds: it waits for a running one. Undefined once the monitor is stopped.
+   */
+  checkNow (expectation: Expectation, inForce: ExpectationInForce): Promise<CheckedNow | undefined>
 }
 
 export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
@@ -40,7 +53,13 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
 
   // Prepared once for all of this monitor's rounds: each check keeps its memory (the drift
   // check compares only tables that changed) for as long as the monitor runs.
-  const round: RoundDeps = { pool: deps.pool, config: deps.config, version: deps.version, checks: prepareChecks(deps.checks, deps.config, deps.expectation) }
+  let round: RoundDeps = {
+    pool: deps.pool,
+    config: deps.config,
+    version: deps.version,
+    checks: prepareChecks(deps.checks, deps.config, deps.expectation),
+    expectation: { source: 'file', since: deps.since ?? Date.now() }
+  }
 
   const tick = async (): Promise<Report | undefined> => {
     if (stopped) return latest
@@ -57,6 +76,31 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
       return report
     } finally {
       running = undefined
+    }
+  }
+
+  const checkNow = async (expectation: Expectation, inForce: ExpectationInForce): Promise<CheckedNow | undefined> => {
+    while (running !== undefined) await running.catch(() => undefined)
+    if (stopped) return undefined
+    // Prepared here once; adopted, these prepared checks (and their memory) serve the monitor's later rounds.
+    const next: RoundDeps = { ...round, checks: prepareChecks(deps.checks, deps.config, expectation), expectation: inForce }
+    const mine = runRound(next, latest?.errorsTotal, stopping.signal)
+    running = mine
+    try {
+      const report = await mine
+      return {
+        report,
+        adopt () {
+          if (stopped) return
+          round = next
+          logTransition(logger, latest, report)
+          logNotices(report)
+          latest = report
+          resolveFirst(report)
+        }
+      }
+    } finally {
+      if (running === mine) running = undefined
     }
   }
 
@@ -78,6 +122,7 @@ export function startMonitor (deps: MonitorDeps, logger?: Logger): Monitor {
   return {
     latest: () => latest,
     firstRound,
+    checkNow,
     async stop (opts = {}) {
       stopped = true
       clearInterval(timer)

@@ -15,6 +15,7 @@ import { startMonitor } from './monitor.js'
 import { createPool } from './postgres/pool.js'
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
 import { assertFamilies } from './render/metrics.js'
+import { deployCheckRoutes } from './routes/deploy-check.js'
 import type { Sentinel } from './routes/options.js'
 import { httpRoutes } from './server.js'
 import { VERSION } from './version.js'
@@ -82,7 +83,7 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
 
   if (config.healthToken === undefined) log.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
   if (config.metricsToken === undefined) log.info('METRICS_TOKEN is not set: /metrics is public')
-  await app.register(httpRoutes, {
+  const routeOptions = {
     version,
     releaseId: config.releaseId,
     healthToken: config.healthToken,
@@ -90,7 +91,12 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
     processMetrics: opts.processMetrics ?? createProcessMetrics(),
     checks,
     logger: log
-  })
+  }
+  await app.register(httpRoutes, routeOptions)
+  // The deploy gate exists only with its own token (unset: POST /check is 404).
+  if (config.deployToken !== undefined) {
+    await app.register(deployCheckRoutes, { ...routeOptions, deployToken: config.deployToken, monitor, baseline: expectation, checkTimeoutMs: config.checkTimeoutMs })
+  }
 }
 
 export const sentinel = fp(sentinelPlugin, { fastify: '5.x', name: 'schema-sentinel' })

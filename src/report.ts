@@ -29,6 +29,15 @@ export interface CheckResult<F = unknown> {
   readonly facts?: F
 }
 
+/** Which expectation a round checked against: the files baked in at start, or one a deploy posted (POST /check?adopt=true). */
+export interface ExpectationInForce {
+  readonly source: 'file' | 'posted'
+  /** The X-Release-Id of the deploy that posted it. */
+  readonly release?: string
+  /** When it came into force, Unix ms. */
+  readonly since: number
+}
+
 export interface Report {
   readonly version: string
   readonly releaseId?: string
@@ -39,6 +48,7 @@ export interface Report {
   readonly checks: readonly CheckResult[]
   /** Checks that errored or timed out since the process started, by check name. */
   readonly errorsTotal: Readonly<Record<string, number>>
+  readonly expectation?: ExpectationInForce
 }
 
 const RANK: Record<Status, number> = { pass: 0, warn: 1, fail: 2 }

@@ -6,7 +6,7 @@ import type { Config } from './config.js'
 import { Lease } from './postgres/lease.js'
 import { describeError } from './postgres/describe-error.js'
 import { secretsOf } from './postgres/pool.js'
-import { deepFreeze, type CheckResult, type Report } from './report.js'
+import { deepFreeze, type CheckResult, type ExpectationInForce, type Report } from './report.js'
 
 export interface RoundDeps {
   readonly pool: pg.Pool
@@ -14,6 +14,8 @@ export interface RoundDeps {
   readonly checks: readonly PreparedCheck[]
   readonly config: Config
   readonly version: string
+  /** Named in the Report: which expectation the checks were prepared with. */
+  readonly expectation?: ExpectationInForce
 }
 
 export const TIMEOUT_OUTPUT = 'timeout'
@@ -104,7 +106,8 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
     finishedAt: Date.now(),
     up: results.every((r) => !gates.has(r.name) || r.status === 'pass'),
     checks: results,
-    errorsTotal: errors
+    errorsTotal: errors,
+    ...(deps.expectation !== undefined ? { expectation: deps.expectation } : {})
   })
 }
 

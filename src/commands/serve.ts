@@ -41,7 +41,7 @@ export function givenSecrets (source: ConfigSource): string[] {
   try {
     data = variables(source).data
   } catch { /* the plugin reports it */ }
-  return secretsOf({ databaseUrl: data.DATABASE_URL, healthToken: data.HEALTH_TOKEN, metricsToken: data.METRICS_TOKEN })
+  return secretsOf({ databaseUrl: data.DATABASE_URL, healthToken: data.HEALTH_TOKEN, metricsToken: data.METRICS_TOKEN, deployToken: data.DEPLOY_TOKEN })
 }
 
 export async function startService (source: ConfigSource, opts: ServiceOptions = {}): Promise<RunningService> {

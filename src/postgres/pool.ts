@@ -76,7 +76,7 @@ export function createPool (config: DatabaseConfig, logger?: Logger): pg.Pool {
 }
 
 /** The secrets a message about this database must never contain. */
-export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 'metricsToken'>): string[] {
+export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 'metricsToken'> & { readonly deployToken?: string }): string[] {
   const out: string[] = []
   if (config.databaseUrl !== undefined) {
     try {
@@ -87,5 +87,6 @@ export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 
   }
   if (config.healthToken) out.push(config.healthToken)
   if (config.metricsToken) out.push(config.metricsToken)
+  if (config.deployToken) out.push(config.deployToken)
   return out
 }

@@ -2,7 +2,7 @@
 // parts are here; each check's own fields come from its module (Presentation.health).
 import { CHECKS } from '../checks/index.js'
 import type { Registry } from '../checks/check.js'
-import { checkStatus, overallStatus, summary, type CheckResult, type Report, type Status, type View } from '../report.js'
+import { checkStatus, overallStatus, summary, type CheckResult, type ExpectationInForce, type Report, type Status, type View } from '../report.js'
 
 export const HEALTH_CONTENT_TYPE = 'application/health+json; charset=utf-8'
 export const NO_ROUND_OUTPUT = 'no check round has finished yet'
@@ -19,6 +19,12 @@ export interface HealthBody {
   releaseId?: string
   checks?: Record<string, Array<Record<string, unknown>>>
   output?: string
+  expectation?: { source: ExpectationInForce['source'], release?: string, since: string }
+}
+
+/** Which expectation the round checked against, as bodies show it. */
+export function expectationBody (e: ExpectationInForce): NonNullable<HealthBody['expectation']> {
+  return { source: e.source, ...(e.release !== undefined ? { release: e.release } : {}), since: new Date(e.since).toISOString() }
 }
 
 export interface Rendered {
@@ -55,6 +61,7 @@ export function renderHealth (report: Report | undefined, view: View, details: b
     body.checks = Object.fromEntries(report.checks.map((c) => [c.name, [renderCheck(c, view, checks)]]))
     const output = summary(report, view)
     if (output !== undefined) body.output = output
+    if (report.expectation !== undefined) body.expectation = expectationBody(report.expectation)
   }
   return { statusCode: status === 'fail' ? 503 : 200, body }
 }

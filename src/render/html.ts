@@ -76,7 +76,16 @@ function meta (report: Report | undefined, opts: HtmlOptions): string {
     ? 'No check round has finished yet.'
     : `Last round finished <time datetime="${esc(iso(report.finishedAt))}">${esc(iso(report.finishedAt))}</time> ` +
       `and took ${Math.round(report.finishedAt - report.startedAt)} ms.`
-  return `<p class="muted">Version ${esc(opts.version)}${release}. ${round}</p>`
+  return `<p class="muted">Version ${esc(opts.version)}${release}. ${round}${expectationLine(report)}</p>`
+}
+
+function expectationLine (report: Report | undefined): string {
+  const e = report?.expectation
+  if (e === undefined) return ''
+  const since = `<time datetime="${esc(iso(e.since))}">${esc(iso(e.since))}</time>`
+  if (e.source === 'file') return ` Expectation: the files baked into this service, since ${since}.`
+  const release = e.release !== undefined ? ` by release <code>${esc(e.release)}</code>` : ''
+  return ` Expectation: posted${release} since ${since}; after a restart the baked-in files apply again until the next deploy posts.`
 }
 
 function tokenForm (rejected: boolean): string {

@@ -30,6 +30,12 @@ export function metricFamilies (report: Report | undefined, version: string, che
       samples: checks.map(({ name }) => ({ labels: { check: name }, value: report?.errorsTotal[name] ?? 0 }))
     }
   ]
+  round.push({
+    name: 'expectation_info',
+    type: 'gauge',
+    help: 'Which expectation the last round checked: the baked-in files (source="file") or one a deploy posted; always 1.',
+    samples: report?.expectation === undefined ? [] : [{ labels: { source: report.expectation.source, release: report.expectation.release ?? 'none' }, value: 1 }]
+  })
   const own = checks.flatMap((check) => check.metrics?.(results.find((r) => r.name === check.name)?.facts) ?? [])
   const build: MetricFamily = { name: 'build_info', type: 'gauge', help: 'Version of schema-sentinel; always 1.', samples: [{ labels: { version }, value: 1 }] }
   return [...round, ...own, build]

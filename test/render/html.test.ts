@@ -136,3 +136,11 @@ t.test('a superuser or BYPASSRLS role is warned about, with details only', async
   t.notMatch(renderHtml(as({ name: 'postgres', superuser: true, bypassRls: true }), { ...info, details: false }).html, 'role-warning', 'not without the token: it tells an attacker what the sentinel can do')
   t.notMatch(renderHtml(as({ name: '<b>x', superuser: true, bypassRls: false }), { ...info, details: true }).html, '<b>x', 'the role name is escaped')
 })
+
+t.test('the page says which expectation is in force, and that a restart goes back to the baked-in one', async (t) => {
+  const posted = renderHtml({ ...passing, expectation: { source: 'posted', release: '<b>r1', since: Date.UTC(2026, 0, 2) } }, { ...info, details: true }).html
+  t.match(posted, 'posted by release <code>&lt;b&gt;r1</code> since <time datetime="2026-01-02T00:00:00.000Z">')
+  t.match(posted, 'after a restart the baked-in files apply again')
+  const file = renderHtml({ ...passing, expectation: { source: 'file', since: 0 } }, { ...info, details: true }).html
+  t.match(file, 'Expectation: the files baked into this service, since')
+})
