@@ -3,18 +3,23 @@ import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type Hashed
 import { readEnums } from '../schema/catalog-objects.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
-import { worst, type DriftFacts, type Status } from '../report.js'
-import type { Check, CheckOutcome } from './check.js'
+import { findingGroups, findingLines, findingObject } from '../schema/drift-present.js'
+import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
+import { badge, esc } from '../render/html-escape.js'
+import { worst, type Status } from '../report.js'
+import type { Check, CheckOutcome, CheckRun } from './check.js'
 
 export const NOT_CONFIGURED_OUTPUT = 'not checked: no manifest configured (EXPECTED_SCHEMA)'
 
 const STATUS_OF = { fail: 'fail', warn: 'warn', info: 'pass' } as const
 
-export const schemaDrift: Check = {
+export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
   name: 'schema:drift',
-  async run ({ db, config, expectation, memory }, signal) {
+  prepare (config, expectation): CheckRun<DriftFacts> {
     const manifest = expectation.schema
-    if (manifest === undefined) return { status: 'pass', observedValue: 0, observedUnit: 'findings', output: NOT_CONFIGURED_OUTPUT }
+    if (manifest === undefined) {
+      return { run: async () => ({ status: 'pass', observedValue: 0, observedUnit: 'findings', output: NOT_CONFIGURED_OUTPUT }) }
+    }
     const opts: DiffOptions = {
       schemas: config.schemas,
       severity: config.driftSeverity,
@@ -22,40 +27,80 @@ export const schemaDrift: Check = {
       managedSchemas: SUPABASE_SCHEMAS
     }
     const schemas = schemasToRead(manifest, opts)
-    const memo = memory?.drift?.fits(manifest, config) === true ? memory.drift : new DriftMemo(new SchemaDiff(manifest, opts), config)
-    const next = new Map<string, Remembered>()
-    const compare = ({ table, hash }: HashedTable): void => {
-      // A round past its deadline stops reading: it would otherwise run on beside the next one.
-      signal.throwIfAborted()
-      next.set(tableKey(table.schema, table.name), { hash, drift: memo.diff.table(table) })
-    }
-    if (memo.size === 0) {
-      // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
-      for await (const live of catalogTables(db, schemas)) compare(live)
-    } else {
-      const changed: string[] = []
-      for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
-        const key = tableKey(schema, name)
-        const drift = memo.get(key, hash)
-        if (drift !== undefined) next.set(key, { hash, drift })
-        else changed.push(oid)
+    const diff = new SchemaDiff(manifest, opts)
+    // This check's memory across rounds: one per prepare, so it never outlives its manifest or configuration.
+    const memo = new DriftMemo()
+    return {
+      async run ({ db }, signal) {
+        const next = new Map<string, Remembered>()
+        const compare = ({ table, hash }: HashedTable): void => {
+          signal.throwIfAborted()
+          next.set(tableKey(table.schema, table.name), { hash, drift: diff.table(table) })
+        }
+        if (memo.size === 0) {
+          // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
+          for await (const live of catalogTables(db, schemas)) compare(live)
+        } else {
+          const changed: string[] = []
+          for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
+            const key = tableKey(schema, name)
+            const drift = memo.get(key, hash)
+            if (drift !== undefined) next.set(key, { hash, drift })
+            else changed.push(oid)
+          }
+          signal.throwIfAborted()
+          // A table changed (or dropped) between the two statements is read as it is now, with its
+          // new digest, or missed until the next round.
+          for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
+        }
+        // Enums are few and not per table: read whole every round, in the same transaction.
+        const enums = manifest.enums !== undefined
+          ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
+          : []
+        memo.replace(next)
+        return driftOutcome(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums))
       }
-      // A table changed (or dropped) between the two statements is read as it is now, with its
-      // new digest, or missed until the next round.
-      for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
     }
-    // Enums are few and not per table: read whole every round, in the same transaction.
-    const enums = manifest.enums !== undefined
-      ? memo.diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
-      : []
-    memo.replace(next)
-    if (memory !== undefined) memory.drift = memo
-    return driftOutcome(memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums))
-  }
+  },
+
+  health: (d) => ({ findings: d.findings }),
+
+  text: (d) => ({
+    line: `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'} (${d.tablesCompared} tables, ${d.columnsCompared} columns compared)`,
+    // Grouped by table and by enum type (schema/drift-present.ts).
+    more: findingLines(d.findings, '')
+  }),
+
+  htmlSummary: (d) => `${d.findings.length} findings`,
+
+  htmlSection (d) {
+    const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
+    if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
+    const tables = findingGroups(d.findings).map((g) => `<h3>${g.subject === 'enum' ? 'enum ' : ''}<code>${esc(g.name)}</code></h3>
+<table><thead><tr><th>Severity</th><th>Kind</th><th>${g.subject === 'enum' ? 'Label' : 'Object'}</th><th>Finding</th></tr></thead>
+<tbody>
+${g.findings.map(findingRow).join('\n')}
+</tbody></table>`)
+    return `<section id="drift">
+<h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
+${compared}
+${tables.join('\n')}
+</section>`
+  },
+
+  metrics: (d) => [{
+    name: 'drift_findings',
+    type: 'gauge',
+    help: 'Schema drift findings of the last round.',
+    samples: FINDING_KINDS.flatMap((kind) => SEVERITIES.map((severity) => ({
+      labels: { kind, severity },
+      value: (d?.findings ?? []).filter((f) => f.kind === kind && f.severity === severity).length
+    })))
+  }]
 }
 
 /** Status is the worst severity (info never lowers it); output is the worst finding, and how many more. */
-export function driftOutcome (drift: DriftFacts): CheckOutcome {
+export function driftOutcome (drift: DriftFacts): CheckOutcome<DriftFacts> {
   const status: Status = worst(drift.findings.map((f) => STATUS_OF[f.severity]))
   const rank = { fail: 0, warn: 1, info: 2 }
   const first = [...drift.findings].sort((a, b) => rank[a.severity] - rank[b.severity])[0]
@@ -64,7 +109,13 @@ export function driftOutcome (drift: DriftFacts): CheckOutcome {
     status,
     observedValue: drift.findings.length,
     observedUnit: 'findings',
-    drift,
+    facts: drift,
     ...(first !== undefined ? { output: more > 0 ? `${first.message} (and ${more} more)` : first.message } : {})
   }
+}
+
+function findingRow (f: Finding): string {
+  const object = findingObject(f)
+  const column = object !== undefined ? `<code>${esc(object)}</code>` : ''
+  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}</td></tr>`
 }

@@ -82,3 +82,10 @@ export interface Finding {
 /** A finding without the parts the diff adds (kind, severity, message). */
 export type FindingFields = Omit<Finding, 'kind' | 'severity' | 'message'>
 export type Add = (kind: FindingKind, fields: FindingFields, message: string) => void
+
+export interface DriftFacts {
+  readonly findings: readonly Finding[]
+  /** Tables and columns compared (for the CLI summary). */
+  readonly tablesCompared: number
+  readonly columnsCompared: number
+}

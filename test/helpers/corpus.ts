@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import { runCheck } from '../../src/commands/check.js'
 import { loadConfig } from '../../src/config.js'
+import type { CheckResult } from '../../src/report.js'
+import type { DriftFacts } from '../../src/schema/findings.js'
 import { allPerturbations, samplePerturbations, type ExportedManifest, type Perturbation } from './perturbations.js'
 import { hasMajor, startPostgres, type PgMajor } from './postgres.js'
 import { exportModels, FIXTURES, missingSqlalchemy, modelsDdl, runPython } from './python.js'
@@ -47,9 +49,9 @@ export async function runCorpus (major: PgMajor): Promise<void> {
     const file = join(dir, 'expected.json')
     const findingsOf = async (url: string): Promise<string[]> => {
       const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: file, SCHEMAS, CHECK_TIMEOUT_MS: '10000' }, {}, { requireDatabase: true })
-      const check = (await runCheck(config, 'json')).report.checks.find((c) => c.name === 'schema:drift')!
+      const check = (await runCheck(config, 'json')).report.checks.find((c) => c.name === 'schema:drift')! as CheckResult<DriftFacts>
       if (check.errored) throw new Error(`schema:drift errored: ${check.output}`)
-      return (check.drift?.findings ?? []).map((f) => `${f.kind} ${f.table ?? f.type}`)
+      return (check.facts?.findings ?? []).map((f) => `${f.kind} ${f.table ?? f.type}`)
     }
 
     // The base database is a template: each perturbation works on its own copy.

@@ -7,6 +7,8 @@ import t from 'tap'
 import { runCheck } from '../../src/commands/check.js'
 import { runSnapshot } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
+import type { CheckResult } from '../../src/report.js'
+import type { DriftFacts } from '../../src/schema/findings.js'
 import { hasMajor, PG_MAJORS, startPostgres, type TestPostgres } from '../helpers/postgres.js'
 
 // Every column type too (all-types.sql): the whole catalog read is exercised on each major.
@@ -18,10 +20,10 @@ const PG18 = `CREATE TABLE gen (id integer PRIMARY KEY, a integer NOT NULL, b in
 
 async function drift (url: string, file: string) {
   const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: file, SCHEMAS: 'public,app', CHECK_TIMEOUT_MS: '10000' }, {}, { requireDatabase: true })
-  const check = (await runCheck(config, 'json')).report.checks.find((c) => c.name === 'schema:drift')!
+  const check = (await runCheck(config, 'json')).report.checks.find((c) => c.name === 'schema:drift')! as CheckResult<DriftFacts>
   return {
     check,
-    findings: (check.drift?.findings ?? []).map((f) => [f.severity, f.kind, f.table ?? f.type, f.column ?? f.name ?? f.value].filter((x) => x !== undefined).join(' '))
+    findings: (check.facts?.findings ?? []).map((f) => [f.severity, f.kind, f.table ?? f.type, f.column ?? f.name ?? f.value].filter((x) => x !== undefined).join(' '))
   }
 }
 
@@ -99,7 +101,7 @@ for (const major of PG_MAJORS) {
     const planted = await drift(url, join(dir, 'm.yaml'))
     t.same(planted.findings, FOUND, 'every planted drift, nothing else')
     t.equal(planted.check.status, 'fail')
-    const byKind = new Map(planted.check.drift!.findings.map((f) => [f.kind, f]))
+    const byKind = new Map(planted.check.facts!.findings.map((f) => [f.kind, f]))
     t.same(byKind.get('missing_primary_key'), { kind: 'missing_primary_key', severity: 'fail', table: 'public.pdfs', columns: ['id'], name: 'pk_pdfs', message: 'public.pdfs has no primary key, expected primary key (id)' })
     t.same(byKind.get('missing_enum_value'), { kind: 'missing_enum_value', severity: 'fail', type: 'app.audit_kind', value: 'upload', message: "enum type app.audit_kind lacks label 'upload'" })
     t.same(byKind.get('foreign_key_mismatch')?.actual, { on_delete: 'set null', on_update: 'no action' })

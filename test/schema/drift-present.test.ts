@@ -5,7 +5,7 @@ import { renderHtml } from '../../src/render/html.js'
 import { renderText } from '../../src/render/text.js'
 import type { CheckResult } from '../../src/report.js'
 import { findingGroups, findingLines, findingObject } from '../../src/schema/drift-present.js'
-import type { Finding } from '../../src/schema/findings.js'
+import type { DriftFacts, Finding } from '../../src/schema/findings.js'
 import { connectivityPass, report } from '../render/reports.js'
 
 const FINDINGS: Finding[] = [
@@ -34,10 +34,10 @@ t.test('text lines: a heading per group, a line per finding', async (t) => {
   ])
 })
 
-const drift: CheckResult = {
+const drift: CheckResult<DriftFacts> = {
   name: 'schema:drift', status: 'fail', strictStatus: 'fail', errored: false, durationMs: 10, time: '2026-11-24T10:00:00.000Z',
   observedValue: FINDINGS.length, observedUnit: 'findings', output: FINDINGS[0]!.message,
-  drift: { tablesCompared: 2, columnsCompared: 9, findings: FINDINGS }
+  facts: { tablesCompared: 2, columnsCompared: 9, findings: FINDINGS }
 }
 
 t.test('check prints enum findings under their type, and the status page heads them so', async (t) => {
