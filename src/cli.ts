@@ -2,6 +2,7 @@
 // The CLI entry: the only place that reads process.env and maps errors to exit codes.
 import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
+import { DIFF_FORMATS, runDiff, type DiffFormat } from './commands/diff.js'
 import { runHeads } from './commands/heads.js'
 import { serve } from './commands/serve.js'
 import { runSnapshot, type SnapshotFormat } from './commands/snapshot.js'
@@ -60,6 +61,20 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
       io.out(await runSnapshot(config(flags, true), flags.format))
       throw new Exit(0)
+    })
+
+  program.command('diff').description('what --to lacks or has differently from --from, with fixes; exit 0 nothing above info differs, 1 something does, 2 could not compare')
+    .requiredOption('--from <source>', 'what is right: a postgres:// URL or a manifest file')
+    .requiredOption('--to <source>', 'what is compared with it: a postgres:// URL or a manifest file')
+    .addOption(new Option('--format <format>', 'output format').choices([...DIFF_FORMATS]).default('text'))
+    .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
+    .option('--versions-dir <dir>', 'Alembic versions directory: the revision follows its head (overrides ALEMBIC_VERSIONS_DIR)')
+    .action(async (flags: Flags & { from: string, to: string, format: DiffFormat }) => {
+      const c = config({ schemas: flags.schemas, versionsDir: flags.versionsDir }, false)
+      secrets = [...secrets, ...[flags.from, flags.to].filter((s) => /^postgres(ql)?:\/\//i.test(s.trim())).flatMap((s) => secretsOf({ databaseUrl: s.trim() }))]
+      const run = await runDiff(c, flags.from, flags.to, flags.format)
+      io.out(run.stdout)
+      throw new Exit(run.exitCode)
     })
 
   program.command('heads').description('print the expected Alembic heads of a versions directory, one per line (no database needed)')

@@ -132,7 +132,7 @@ export function loadConfig (env: Readonly<Record<string, string | undefined>>, f
 
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'])
 
-function checkDatabaseUrl (value: string, variable: string): void {
+export function checkDatabaseUrl (value: string, variable: string): void {
   let url: URL
   try {
     url = new URL(value)
