@@ -124,7 +124,7 @@ function serialDefault (f: Finding, ctx: FixContext): PlannedFix {
   const table = ctx.table(f.table)
   const col = quoteIdent(f.column!)
   const seq = qualifiedIdent(table.schema, `${table.name}_${f.column!}_seq`)
-  const type = fixType(f.actual?.type ?? '')
+  const type = fixType(wanted(f, ctx).type ?? '')
   const sql = [
     `CREATE SEQUENCE IF NOT EXISTS ${seq}${type !== undefined && !type.array ? ` AS ${type.name}` : ''} OWNED BY ${tableSql(table)}.${col};`,
     `SELECT pg_catalog.setval(${sqlString(seq)}, COALESCE(max(${col}), 0) + 1, false) FROM ${tableSql(table)};`,
