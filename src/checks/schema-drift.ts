@@ -2,6 +2,7 @@
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
+import { withFixes } from '../schema/fixes/registry.js'
 import { worst, type DriftFacts, type Status } from '../report.js'
 import type { Check, CheckOutcome } from './check.js'
 
@@ -43,7 +44,8 @@ export const schemaDrift: Check = {
     }
     memo.replace(next)
     if (memory !== undefined) memory.drift = memo
-    return driftOutcome(memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys())))
+    const facts = memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()))
+    return driftOutcome(withFixes(facts, manifest, config.schemas))
   }
 }
 

@@ -36,7 +36,10 @@ function findingsByTable (findings: readonly Finding[]): string[] {
   const lines: string[] = []
   for (const [table, group] of groups) {
     lines.push(`        ${table}`)
-    for (const f of group) lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
+    for (const f of group) {
+      lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
+      if (f.fix !== undefined) lines.push(...f.fix.sql.split('\n').map((l, i) => `                ${i === 0 ? 'fix: ' : '     '}${l}`))
+    }
   }
   return lines
 }
