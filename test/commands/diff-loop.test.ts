@@ -124,6 +124,7 @@ if (skip !== false) {
     t.match(rev.stdout, /op\.create_table\(\n {8}'typed',\n {8}sa\.Column\('i2', sa\.SmallInteger\(\), server_default=sa\.text\('0'\), nullable=False\),/)
     t.match(rev.stdout, /op\.add_column\('pdfs', sa\.Column\('processing_started_at', sa\.DateTime\(\), nullable=True\)\)/)
     writeFileSync(join(versions, `${id!}_fix.py`), rev.stdout)
+    t.same(await runCli(['heads', '--versions-dir', versions], {}), { code: 0, stdout: `${id!}\n`, stderr: '' }, 'our own reader sees the new head')
 
     const up = await runAlembic(project, ['upgrade', 'head'], production)
     t.equal(up.code, 0, `alembic upgrade head: ${up.stderr}\n${rev.stdout}`)
