@@ -3,14 +3,15 @@
 // a live database with a manifest.
 import { checkDatabaseUrl, type Config } from '../config.js'
 import { isSentinelError, SentinelError } from '../errors.js'
-import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
+import type { ExpectedSchema } from '../expectation.js'
 import { describeError } from '../postgres/describe-error.js'
 import { Lease } from '../postgres/lease.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog, tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from '../schema/catalog.js'
 import { quoteIdent, sqlString } from '../schema/fixes/quote.js'
-import { loadManifest } from '../schema/manifest.js'
+import { loadManifest, parseManifest } from '../schema/manifest.js'
+import { manifestJson, toManifest } from '../schema/to-manifest.js'
 
 export type SourceFlag = '--from' | '--to'
 
@@ -84,19 +85,18 @@ export async function readDatabaseSource (source: Extract<Source, { kind: 'datab
   }
 }
 
-type VersionTable = Config['alembicVersionTable']
-const isVersionTable = (t: { schema: string, name: string }, v: VersionTable) => t.name === v.table && (v.schema === undefined || v.schema === t.schema)
-
-/** A database read as --from: every column's type, nullability and default is expected. */
-export function catalogAsExpected (catalog: CatalogSnapshot, file: string, versionTable: VersionTable): ExpectedSchema {
-  const tables: ExpectedTable[] = []
-  for (const t of catalog.tables.values()) {
-    if (isVersionTable(t, versionTable)) continue
-    const columns = new Map<string, ExpectedColumn>()
-    for (const c of t.columns) columns.set(c.name, { type: c.type, nullable: c.nullable, default: c.default })
-    tables.push({ schema: t.schema, name: t.name, columns })
+/**
+ * A database read as --from: its snapshot manifest, loaded like any manifest, so everything
+ * `snapshot` writes (every column's type, nullability and default) is expected.
+ */
+export function catalogAsExpected (catalog: CatalogSnapshot, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
+  const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable })
+  try {
+    return parseManifest(manifestJson(manifest), `${describeSource(source)}.json`)
+  } catch (err) {
+    if (isSentinelError(err)) throw new SourceError(source.flag, `cannot compare ${describeSource(source)}: ${err.message}`, { cause: err })
+    throw err
   }
-  return { file, tables }
 }
 
 /** What a manifest read as --to does not say about a column: findings on it are left out. */

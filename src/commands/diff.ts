@@ -91,7 +91,7 @@ async function readSources (from: Source, to: Source, config: Config, opts: Diff
   ])
   if (fromDb.status === 'rejected') throw fromDb.reason
   if (toDb.status === 'rejected') throw toDb.reason
-  const expected = fromManifest ?? catalogAsExpected(fromDb.value!, describeSource(from), config.alembicVersionTable)
+  const expected = fromManifest ?? catalogAsExpected(fromDb.value!, from, config)
   if (toDb.value !== undefined) return { expected, actual: toDb.value, unknown: new Set() }
   const { catalog, unknown } = manifestAsCatalog(toManifest!, config.schemas)
   return { expected, actual: catalog, unknown }
