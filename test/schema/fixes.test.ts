@@ -9,7 +9,7 @@ import { sequenceOf } from '../../src/schema/fixes/column-def.js'
 import { textForSa } from '../../src/schema/fixes/plan.js'
 import { isSafeExpression, pyString, quoteIdent, sqlComment } from '../../src/schema/fixes/quote.js'
 import { attachFixes, FIXERS, fixContext, planFix, withFixes } from '../../src/schema/fixes/registry.js'
-import { alembicRevision, orderedFixes, sqlScript } from '../../src/schema/fixes/script.js'
+import { alembicRevision, orderedSteps, sqlScript } from '../../src/schema/fixes/script.js'
 import { saType, sqlType } from '../../src/schema/fixes/types.js'
 import { isWidening } from '../../src/schema/fixes/widening.js'
 
@@ -187,7 +187,7 @@ t.test('scripts run in dependency order; a revision with only comments still par
   const expected = manifest({ b: { id: { type: 'integer' }, x: { type: 'text' } }, a: { id: { type: 'integer' } } })
   const findings = diffSchema(expected, catalog({ 'public.b': { id: { type: 'smallint' } }, 'public.c': {} }), { schemas: ['public'] }).findings
   const ctx = fixContext(expected, ['public'])
-  t.same(orderedFixes(findings, ctx).map(({ finding, plan }) => `${plan.phase} ${finding.kind} ${finding.table}`), [
+  t.same(orderedSteps(findings, ctx).map(({ finding, step }) => `${step.phase} ${finding.kind} ${finding.table}`), [
     'table missing_table public.a', 'table extra_table public.c', 'column missing_column public.b', 'alter type_mismatch public.b'
   ])
   const sql = sqlScript(findings, ctx, { from: 'staging', to: 'prod' })

@@ -3,7 +3,7 @@
 import type { ExpectedColumn } from '../../expectation.js'
 import type { Finding } from '../../report.js'
 import { columnDef, sequenceOf, sequenceSql } from './column-def.js'
-import { commentFix, opExecute, saText, tableArgs, tableSql, type FixContext, type PlannedFix } from './plan.js'
+import { commentFix, opExecute, saText, tableArgs, tableSql, type FixContext, planned, type PlannedFix } from './plan.js'
 import { isSafeExpression, pyComment, pyString, qualifiedIdent, quoteIdent, sqlComment, sqlString } from './quote.js'
 import { fixType, saType, sqlType } from './types.js'
 import { isWidening } from './widening.js'
@@ -32,14 +32,14 @@ export function addColumn (f: Finding, ctx: FixContext): PlannedFix {
     ...(deferNotNull ? [sqlComment(note), `ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`] : [])
   ]
   const downgrade = `op.drop_column(${name}, ${pyString(def.name)}${schema})`
-  if (def.sa === undefined) return { phase: 'column', sql: sql.join('\n'), alembic: sql.map(lineOp).join('\n'), downgrade, statement: true }
+  if (def.sa === undefined) return planned('column', sql.join('\n'), sql.map(lineOp).join('\n'), downgrade)
   const alembic = [
     ...seq.before.map(opExecute),
     `op.add_column(${name}, ${def.sa(!def.notNull || deferNotNull)}${schema})`,
     ...seq.after.map(opExecute),
     ...(deferNotNull ? [pyComment(note), `op.alter_column(${name}, ${pyString(def.name)}, existing_type=${def.saType!}, nullable=False${schema})`] : [])
   ]
-  return { phase: 'column', sql: sql.join('\n'), alembic: alembic.join('\n'), downgrade, statement: true }
+  return planned('column', sql.join('\n'), alembic.join('\n'), downgrade)
 }
 
 /** A SQL line as Alembic: comments stay comments, statements go through op.execute. */
@@ -68,7 +68,7 @@ export function changeType (f: Finding, ctx: FixContext): PlannedFix {
     : `op.alter_column(${name}, ${pyString(f.column!)}, type_=${sa}${existing !== undefined ? `, existing_type=${existing}` : ''}, postgresql_using=${pyString(using)}${schema})`
   // Going back would narrow: a comment, like any narrowing.
   const downgrade = pyComment(`${where} was ${f.actual?.type ?? '?'}; changing it back may narrow data: do it by hand if needed`)
-  return { phase: 'alter', sql, alembic, downgrade, statement: true }
+  return planned('alter', sql, alembic, downgrade)
 }
 
 export function changeNullability (f: Finding, ctx: FixContext): PlannedFix {
@@ -78,13 +78,8 @@ export function changeNullability (f: Finding, ctx: FixContext): PlannedFix {
   const sql = `ALTER TABLE ${tableSql(table)} ALTER COLUMN ${col} ${notNull ? 'SET' : 'DROP'} NOT NULL;`
   const { name, schema } = tableArgs(table)
   const op = (nullable: boolean) => `op.alter_column(${name}, ${pyString(f.column!)}${existingType(f, ctx)}, nullable=${nullable ? 'True' : 'False'}${schema})`
-  return {
-    phase: 'alter',
-    sql: notNull ? `${sqlComment(`fails while any row of ${f.table} holds NULL in ${f.column}: fill those first`)}\n${sql}` : sql,
-    alembic: op(!notNull),
-    downgrade: op(notNull),
-    statement: true
-  }
+  const note = notNull ? `${sqlComment(`fails while any row of ${f.table} holds NULL in ${f.column}: fill those first`)}\n` : ''
+  return planned('alter', `${note}${sql}`, op(!notNull), op(notNull))
 }
 
 function existingType (f: Finding, ctx: FixContext): string {
@@ -104,7 +99,7 @@ export function changeDefault (f: Finding, ctx: FixContext): PlannedFix {
   const have = f.actual?.default ?? null
   const undo = have === null ? op('None') : saText(have) !== undefined && isSafeExpression(have) ? op(saText(have)!) : ''
   if (want === null || want === undefined) {
-    return { phase: 'alter', sql: `${alter} DROP DEFAULT;`, alembic: op('None'), downgrade: undo, statement: true }
+    return planned('alter', `${alter} DROP DEFAULT;`, op('None'), undo)
   }
   if (want === 'nextval(...)') return serialDefault(f, ctx)
   if (!isSafeExpression(want)) return commentFix('alter', `${where}: default ${JSON.stringify(want)} is not a plain SQL expression; set it by hand`)
@@ -116,7 +111,7 @@ export function changeDefault (f: Finding, ctx: FixContext): PlannedFix {
   ]
   const server = saText(want)
   const alembic = server === undefined ? sql.map(lineOp) : [...(sequence !== undefined ? [opExecute(sql[0]!)] : []), op(server), ...sql.slice(sequence !== undefined ? 2 : 1).map(lineOp)]
-  return { phase: 'alter', sql: sql.join('\n'), alembic: alembic.join('\n'), downgrade: undo, statement: true }
+  return planned('alter', sql.join('\n'), alembic.join('\n'), undo)
 }
 
 /** A `serial` in the manifest with no sequence default: make the sequence serial would have made. */
@@ -130,7 +125,7 @@ function serialDefault (f: Finding, ctx: FixContext): PlannedFix {
     `SELECT pg_catalog.setval(${sqlString(seq)}, COALESCE(max(${col}), 0) + 1, false) FROM ${tableSql(table)};`,
     `ALTER TABLE ${tableSql(table)} ALTER COLUMN ${col} SET DEFAULT nextval(${sqlString(seq)}::regclass);`
   ]
-  return { phase: 'alter', sql: sql.join('\n'), alembic: sql.map(opExecute).join('\n'), downgrade: '', statement: true }
+  return planned('alter', sql.join('\n'), sql.map(opExecute).join('\n'), '')
 }
 
 export function noteExtraColumn (f: Finding, ctx: FixContext): PlannedFix {

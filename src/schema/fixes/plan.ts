@@ -10,12 +10,27 @@ import { pyComment, pyString, qualifiedIdent, sqlComment } from './quote.js'
 export const PHASES = ['type', 'table', 'column', 'alter', 'key', 'index', 'foreign_key', 'check'] as const
 export type Phase = typeof PHASES[number]
 
-export interface PlannedFix extends FindingFix {
+/** One part of a fix, run in its phase: a missing table's foreign keys wait until every table exists. */
+export interface Step extends FindingFix {
   readonly phase: Phase
+}
+
+export interface PlannedFix {
+  readonly steps: readonly Step[]
   /** Alembic lines that undo it (downgrade()); empty when there is nothing to undo. */
   readonly downgrade: string
   /** Whether it holds a statement, not only comments. */
   readonly statement: boolean
+}
+
+/** A fix of one step. */
+export function planned (phase: Phase, sql: string, alembic: string, downgrade: string, statement = true): PlannedFix {
+  return { steps: [{ phase, sql, alembic }], downgrade, statement }
+}
+
+/** What a finding shows: every step, in order. */
+export function fixText (plan: PlannedFix): FindingFix {
+  return { sql: plan.steps.map((s) => s.sql).join('\n'), alembic: plan.steps.map((s) => s.alembic).join('\n') }
 }
 
 /** A table as the fix names it, with the source's column definitions when it has them. */
@@ -61,7 +76,7 @@ export function opExecute (sql: string): string {
 
 /** A fix that only says something: for changes that would lose data, or that need a person. */
 export function commentFix (phase: Phase, text: string): PlannedFix {
-  return { phase, sql: sqlComment(text), alembic: pyComment(text), downgrade: '', statement: false }
+  return planned(phase, sqlComment(text), pyComment(text), '', false)
 }
 
 /** `sa.text('...')`, or undefined when the expression cannot pass through sa.text(). */

@@ -3,7 +3,7 @@ import type { ExpectedSchema } from '../../expectation.js'
 import type { DriftFacts, Finding, FindingKind } from '../../report.js'
 import { qualified } from '../names.js'
 import { addColumn, changeDefault, changeNullability, changeType, noteExtraColumn } from './columns.js'
-import type { Fixer, FixContext, PlannedFix, TableRef } from './plan.js'
+import { fixText, type Fixer, type FixContext, type PlannedFix, type TableRef } from './plan.js'
 import { createTable, noteExtraTable } from './tables.js'
 
 export const FIXERS: Readonly<Partial<Record<FindingKind, Fixer>>> = {
@@ -50,7 +50,7 @@ export function fixContext (source: ExpectedSchema | undefined, schemas: readonl
 export function attachFixes (findings: readonly Finding[], ctx: FixContext): Finding[] {
   return findings.map((f) => {
     const plan = f.fix === undefined ? planFix(f, ctx) : undefined
-    return plan === undefined ? f : { ...f, fix: { sql: plan.sql, alembic: plan.alembic } }
+    return plan === undefined ? f : { ...f, fix: fixText(plan) }
   })
 }
 

@@ -1,6 +1,6 @@
 // Fixes put together: one SQL script, or one complete Alembic revision file, in dependency order.
 import type { Finding } from '../../report.js'
-import { PHASES, type FixContext, type PlannedFix } from './plan.js'
+import { PHASES, type FixContext, type PlannedFix, type Step } from './plan.js'
 import { commentText, pyComment, pyString, sqlComment } from './quote.js'
 import { planFix } from './registry.js'
 
@@ -11,31 +11,38 @@ export interface ScriptSources {
 }
 
 interface Planned { readonly finding: Finding, readonly plan: PlannedFix }
+interface Placed { readonly finding: Finding, readonly step: Step }
 
-/** The fixes of the findings in the order they can run: by phase, then as the findings are sorted. */
-export function orderedFixes (findings: readonly Finding[], ctx: FixContext): Planned[] {
+function plans (findings: readonly Finding[], ctx: FixContext): Planned[] {
   const out: Planned[] = []
   for (const finding of findings) {
     const plan = planFix(finding, ctx)
     if (plan !== undefined) out.push({ finding, plan })
   }
+  return out
+}
+
+/** Every step of the findings' fixes in the order they can run: by phase, then as the findings are sorted. */
+export function orderedSteps (findings: readonly Finding[], ctx: FixContext): Placed[] {
   const rank = new Map(PHASES.map((p, i) => [p, i]))
+  const steps = plans(findings, ctx).flatMap(({ finding, plan }) => plan.steps.map((step) => ({ finding, step })))
   // Array.prototype.sort is stable: findings keep their order within a phase.
-  return out.sort((a, b) => rank.get(a.plan.phase)! - rank.get(b.plan.phase)!)
+  return steps.sort((a, b) => rank.get(a.step.phase)! - rank.get(b.step.phase)!)
 }
 
 const heading = (f: Finding) => `${f.table}${f.column !== undefined ? `.${f.column}` : ''}: ${f.kind}`
 
 export function sqlScript (findings: readonly Finding[], ctx: FixContext, sources: ScriptSources): string {
-  const fixes = orderedFixes(findings, ctx)
+  const fixes = plans(findings, ctx)
   const statements = fixes.filter((f) => f.plan.statement).length
   const head = [
     sqlComment(`schema-sentinel diff: what ${sources.to} needs to match ${sources.from}`),
     sqlComment(`${statements} fix${statements === 1 ? '' : 'es'} to run, ${fixes.length - statements} to read. Review, then: psql -v ON_ERROR_STOP=1 -f THIS_FILE`)
   ]
-  if (statements === 0) return [...head, ...fixes.map(({ finding, plan }) => `\n${sqlComment(heading(finding))}\n${plan.sql}`)].join('\n') + '\n'
+  const steps = orderedSteps(findings, ctx).map(({ finding, step }) => `\n${sqlComment(heading(finding))}\n${step.sql}`)
+  if (statements === 0) return [...head, ...steps].join('\n') + '\n'
   // One transaction: a statement that fails (SET NOT NULL on rows holding NULL) leaves nothing half done.
-  return [...head, '', 'BEGIN;', ...fixes.map(({ finding, plan }) => `\n${sqlComment(heading(finding))}\n${plan.sql}`), '', 'COMMIT;'].join('\n') + '\n'
+  return [...head, '', 'BEGIN;', ...steps, '', 'COMMIT;'].join('\n') + '\n'
 }
 
 export interface RevisionInfo extends ScriptSources {
@@ -60,9 +67,14 @@ function docText (text: string): string {
 }
 
 export function alembicRevision (findings: readonly Finding[], ctx: FixContext, info: RevisionInfo): string {
-  const fixes = orderedFixes(findings, ctx)
-  const upgrade = fixes.map(({ finding, plan }) => `${pyComment(heading(finding))}\n${plan.alembic}`)
-  const downgrade = [...fixes].reverse().filter(({ plan }) => plan.downgrade !== '').map(({ finding, plan }) => `${pyComment(heading(finding))}\n${plan.downgrade}`)
+  const steps = orderedSteps(findings, ctx)
+  const upgrade = steps.map(({ finding, step }) => `${pyComment(heading(finding))}\n${step.alembic}`)
+  // Undone in the reverse order of each fix's last step.
+  const last = new Map(steps.map(({ finding }, i) => [finding, i]))
+  const downgrade = plans(findings, ctx)
+    .filter(({ plan }) => plan.downgrade !== '')
+    .sort((a, b) => last.get(b.finding)! - last.get(a.finding)!)
+    .map(({ finding, plan }) => `${pyComment(heading(finding))}\n${plan.downgrade}`)
   const down = info.downRevisions
   const downRevision = down.length === 0 ? 'None' : down.length === 1 ? pyString(down[0]!) : `(${down.map(pyString).join(', ')})`
   return `"""schema-sentinel diff: bring ${docText(info.to)} to ${docText(info.from)}

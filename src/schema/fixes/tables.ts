@@ -2,7 +2,7 @@
 // is a comment (dropping it would lose its data).
 import type { Finding } from '../../report.js'
 import { columnDef, sequenceSql } from './column-def.js'
-import { commentFix, opExecute, tableArgs, tableSql, type FixContext, type PlannedFix } from './plan.js'
+import { commentFix, opExecute, tableArgs, tableSql, type FixContext, planned, type PlannedFix } from './plan.js'
 import { pyComment, sqlComment } from './quote.js'
 
 export function createTable (f: Finding, ctx: FixContext): PlannedFix {
@@ -24,7 +24,7 @@ export function createTable (f: Finding, ctx: FixContext): PlannedFix {
   const downgrade = `op.drop_table(${name}${schema})`
   if (defs.some((d) => d.problem === undefined && d.sa === undefined)) {
     // A serial or user-defined type: SQLAlchemy has no type for it here, so the whole statement runs as SQL.
-    return { phase: 'table', sql, alembic: [...seq.before, create, ...seq.after].map(opExecute).join('\n'), downgrade, statement: true }
+    return planned('table', sql, [...seq.before, create, ...seq.after].map(opExecute).join('\n'), downgrade)
   }
   const args = defs.map((d) => d.problem !== undefined ? pyComment(d.problem) : `${d.sa!(!d.notNull)},`)
   const alembic = [
@@ -32,7 +32,7 @@ export function createTable (f: Finding, ctx: FixContext): PlannedFix {
     `op.create_table(\n    ${name},\n${args.map((a) => `    ${a}`).join('\n')}${schema !== '' ? `\n    ${schema.slice(2)},` : ''}\n)`,
     ...seq.after.map(opExecute)
   ]
-  return { phase: 'table', sql, alembic: alembic.join('\n'), downgrade, statement: true }
+  return planned('table', sql, alembic.join('\n'), downgrade)
 }
 
 export function noteExtraTable (f: Finding, ctx: FixContext): PlannedFix {
