@@ -38,7 +38,7 @@ function fixes (want: Parameters<typeof manifest>[0], have: Parameters<typeof ca
 }
 
 t.test('every finding kind has a fixer', async (t) => {
-  t.same(Object.keys(FIXERS).sort(), [...FINDING_KINDS].sort())
+  for (const kind of FINDING_KINDS) t.type(FIXERS[kind], 'function', kind)
 })
 
 t.test('identifiers are quoted only when PostgreSQL needs it', async (t) => {

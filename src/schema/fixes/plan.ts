@@ -1,6 +1,7 @@
 // The shapes every fixer shares, and the helpers that write table names and Alembic calls.
 import type { ExpectedColumn } from '../../expectation.js'
 import type { Finding, FindingFix } from '../../report.js'
+import type { EnumSpec, TableObjects } from './objects.js'
 import { pyComment, pyString, qualifiedIdent, sqlComment } from './quote.js'
 
 /**
@@ -13,6 +14,8 @@ export type Phase = typeof PHASES[number]
 /** One part of a fix, run in its phase: a missing table's foreign keys wait until every table exists. */
 export interface Step extends FindingFix {
   readonly phase: Phase
+  /** Order within the phase when it matters (enum labels are added in label order); else the findings' order. */
+  readonly rank?: number
 }
 
 export interface PlannedFix {
@@ -33,16 +36,23 @@ export function fixText (plan: PlannedFix): FindingFix {
   return { sql: plan.steps.map((s) => s.sql).join('\n'), alembic: plan.steps.map((s) => s.alembic).join('\n') }
 }
 
-/** A table as the fix names it, with the source's column definitions when it has them. */
+/** A table as the fix names it, with the source's definitions (columns, keys, indexes) when it has them. */
 export interface TableRef {
   readonly schema: string
   readonly name: string
   readonly columns?: ReadonlyMap<string, ExpectedColumn>
+  readonly objects?: TableObjects
 }
 
 export interface FixContext {
+  /** The first schema of SCHEMAS: what an unqualified name in the source means. */
+  readonly defaultSchema: string
   /** The table a finding names (`schema.table`). */
   table (qualifiedName: string): TableRef
+  /** The source's enum type a finding names (`schema.type`). */
+  enumType (qualifiedName: string): (EnumSpec & { readonly schema: string }) | undefined
+  /** Labels of that type that findings of the same batch report missing (they are added in label order). */
+  missingLabels (qualifiedName: string): ReadonlySet<string>
 }
 
 export type Fixer = (finding: Finding, ctx: FixContext) => PlannedFix | undefined

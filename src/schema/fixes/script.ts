@@ -27,7 +27,7 @@ export function orderedSteps (findings: readonly Finding[], ctx: FixContext): Pl
   const rank = new Map(PHASES.map((p, i) => [p, i]))
   const steps = plans(findings, ctx).flatMap(({ finding, plan }) => plan.steps.map((step) => ({ finding, step })))
   // Array.prototype.sort is stable: findings keep their order within a phase.
-  return steps.sort((a, b) => rank.get(a.step.phase)! - rank.get(b.step.phase)!)
+  return steps.sort((a, b) => (rank.get(a.step.phase)! - rank.get(b.step.phase)!) || ((a.step.rank ?? 0) - (b.step.rank ?? 0)))
 }
 
 const heading = (f: Finding) => `${f.table}${f.column !== undefined ? `.${f.column}` : ''}: ${f.kind}`
