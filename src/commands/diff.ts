@@ -102,7 +102,7 @@ const ATTRIBUTE = { type_mismatch: 'type', nullability_mismatch: 'nullable', def
 /** A finding about something a --to manifest does not say (an omitted type, nullable or default). */
 function isUnknown (f: Finding, unknown: Unknown): boolean {
   const what = ATTRIBUTE[f.kind as keyof typeof ATTRIBUTE]
-  return what !== undefined && f.column !== undefined && unknown.has(unknownKey(f.table, f.column, what))
+  return what !== undefined && f.column !== undefined && f.table !== undefined && unknown.has(unknownKey(f.table, f.column, what))
 }
 
 const printable = (text: string) => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
@@ -115,9 +115,10 @@ function diffText (drift: DriftFacts, status: string, names: { from: string, to:
     `  from: ${printable(names.from)}`,
     `  to:   ${printable(names.to)}`
   ]
-  let table: string | undefined
+  let subject: string | undefined
   for (const f of drift.findings) {
-    if (f.table !== table) lines.push(`        ${printable(table = f.table)}`)
+    const name = f.table ?? (f as { type?: string }).type ?? ''
+    if (name !== subject) lines.push(`        ${printable(subject = name)}`)
     lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${printable(f.message)}`)
     if (f.fix !== undefined) lines.push(...f.fix.sql.split('\n').map((l, i) => `                ${i === 0 ? 'fix: ' : '     '}${printable(l)}`))
   }

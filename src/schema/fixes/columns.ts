@@ -3,17 +3,18 @@
 import type { ExpectedColumn } from '../../expectation.js'
 import type { Finding } from '../../report.js'
 import { columnDef, sequenceOf, sequenceSql } from './column-def.js'
-import { commentFix, opExecute, saText, tableArgs, tableSql, type FixContext, planned, type PlannedFix } from './plan.js'
+import { columnFinding, commentFix, opExecute, planned, saText, tableArgs, tableSql, type ColumnFinding, type FixContext, type PlannedFix } from './plan.js'
 import { isSafeExpression, pyComment, pyString, qualifiedIdent, quoteIdent, sqlComment, sqlString } from './quote.js'
 import { fixType, saType, sqlType } from './types.js'
 import { isWidening } from './widening.js'
 
 /** The source's definition of the finding's column: the manifest entry as written, else the finding's shape. */
-function wanted (f: Finding, ctx: FixContext): ExpectedColumn {
+function wanted (f: ColumnFinding, ctx: FixContext): ExpectedColumn {
   return ctx.table(f.table).columns?.get(f.column!) ?? f.expected ?? {}
 }
 
-export function addColumn (f: Finding, ctx: FixContext): PlannedFix {
+export function addColumn (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   const def = columnDef(f.column!, wanted(f, ctx))
   if (def.problem !== undefined) return commentFix('column', `${f.table}.${f.column}: cannot add it: ${def.problem}`)
@@ -47,7 +48,8 @@ function lineOp (line: string): string {
   return line.startsWith('-- ') ? line.replace(/^-- /gm, '# ') : opExecute(line)
 }
 
-export function changeType (f: Finding, ctx: FixContext): PlannedFix {
+export function changeType (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   const from = fixType(f.actual?.type ?? '')
   const to = fixType(wanted(f, ctx).type ?? f.expected?.type ?? '')
@@ -71,7 +73,8 @@ export function changeType (f: Finding, ctx: FixContext): PlannedFix {
   return planned('alter', sql, alembic, downgrade)
 }
 
-export function changeNullability (f: Finding, ctx: FixContext): PlannedFix {
+export function changeNullability (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   const notNull = f.expected?.nullable === false
   const col = quoteIdent(f.column!)
@@ -82,13 +85,14 @@ export function changeNullability (f: Finding, ctx: FixContext): PlannedFix {
   return planned('alter', `${note}${sql}`, op(!notNull), op(notNull))
 }
 
-function existingType (f: Finding, ctx: FixContext): string {
+function existingType (f: ColumnFinding, ctx: FixContext): string {
   const type = fixType(f.actual?.type ?? wanted(f, ctx).type ?? '')
   const sa = type !== undefined ? saType(type) : undefined
   return sa !== undefined ? `, existing_type=${sa}` : ''
 }
 
-export function changeDefault (f: Finding, ctx: FixContext): PlannedFix {
+export function changeDefault (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   const want = f.expected?.default
   const where = `${f.table}.${f.column}`
@@ -101,7 +105,7 @@ export function changeDefault (f: Finding, ctx: FixContext): PlannedFix {
   if (want === null || want === undefined) {
     return planned('alter', `${alter} DROP DEFAULT;`, op('None'), undo)
   }
-  if (want === 'nextval(...)') return serialDefault(f, ctx)
+  if (want === 'nextval(...)') return serialDefault(finding, ctx)
   if (!isSafeExpression(want)) return commentFix('alter', `${where}: default ${JSON.stringify(want)} is not a plain SQL expression; set it by hand`)
   const sequence = sequenceOf(want)
   const sql = [
@@ -115,7 +119,8 @@ export function changeDefault (f: Finding, ctx: FixContext): PlannedFix {
 }
 
 /** A `serial` in the manifest with no sequence default: make the sequence serial would have made. */
-function serialDefault (f: Finding, ctx: FixContext): PlannedFix {
+function serialDefault (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   const col = quoteIdent(f.column!)
   const seq = qualifiedIdent(table.schema, `${table.name}_${f.column!}_seq`)
@@ -128,7 +133,8 @@ function serialDefault (f: Finding, ctx: FixContext): PlannedFix {
   return planned('alter', sql.join('\n'), sql.map(opExecute).join('\n'), '')
 }
 
-export function noteExtraColumn (f: Finding, ctx: FixContext): PlannedFix {
+export function noteExtraColumn (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
   const table = ctx.table(f.table)
   return commentFix('column', `${f.table}.${f.column} is not in the source; dropping it would lose its data. If it must go:\nALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(f.column!)};`)
 }

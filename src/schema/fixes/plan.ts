@@ -57,6 +57,17 @@ export interface FixContext {
 
 export type Fixer = (finding: Finding, ctx: FixContext) => PlannedFix | undefined
 
+/** A column or table finding as its fixers read it. */
+export interface ColumnFinding {
+  readonly kind: string
+  readonly table: string
+  readonly column?: string
+  readonly expected?: { readonly type?: string, readonly nullable?: boolean, readonly default?: string | null }
+  readonly actual?: { readonly type?: string, readonly nullable?: boolean, readonly default?: string | null }
+}
+
+export const columnFinding = (f: Finding): ColumnFinding => f as unknown as ColumnFinding
+
 export function tableSql (t: TableRef): string {
   return qualifiedIdent(t.schema, t.name)
 }

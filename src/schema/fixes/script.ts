@@ -1,5 +1,6 @@
 // Fixes put together: one SQL script, or one complete Alembic revision file, in dependency order.
 import type { Finding } from '../../report.js'
+import { objectFinding } from './objects.js'
 import { PHASES, type FixContext, type PlannedFix, type Step } from './plan.js'
 import { commentText, pyComment, pyString, sqlComment } from './quote.js'
 import { planFix } from './registry.js'
@@ -30,7 +31,12 @@ export function orderedSteps (findings: readonly Finding[], ctx: FixContext): Pl
   return steps.sort((a, b) => (rank.get(a.step.phase)! - rank.get(b.step.phase)!) || ((a.step.rank ?? 0) - (b.step.rank ?? 0)))
 }
 
-const heading = (f: Finding) => `${f.table}${f.column !== undefined ? `.${f.column}` : ''}: ${f.kind}`
+/** `public.pdfs.status: missing_column`, `public.pdf_status: missing_enum_value 'done'`. */
+function heading (finding: Finding): string {
+  const f = objectFinding(finding)
+  const object = (finding.column !== undefined ? `.${finding.column}` : '') + (f.value !== undefined ? ` '${f.value}'` : f.name !== undefined ? ` ${f.name}` : '')
+  return `${f.table ?? f.type ?? ''}${object}: ${f.kind}`
+}
 
 export function sqlScript (findings: readonly Finding[], ctx: FixContext, sources: ScriptSources): string {
   const fixes = plans(findings, ctx)

@@ -6,7 +6,7 @@ import { columnDef, sequenceSql } from './column-def.js'
 import { createIndex } from './indexes.js'
 import { createForeignKey } from './keys.js'
 import { columnList, constraintName, pyList, type TableObjects } from './objects.js'
-import { commentFix, opExecute, tableArgs, tableSql, textForSa, type FixContext, type PlannedFix, type Step, type TableRef } from './plan.js'
+import { columnFinding, commentFix, opExecute, tableArgs, tableSql, textForSa, type FixContext, type PlannedFix, type Step, type TableRef } from './plan.js'
 import { isSafeExpression, pyComment, pyString, quoteIdent, sqlComment } from './quote.js'
 
 type Part = { sql: string, sa?: string } | { comment: string }
@@ -31,9 +31,10 @@ function constraints (table: TableRef, o: TableObjects): Part[] {
   return parts
 }
 
-export function createTable (f: Finding, ctx: FixContext): PlannedFix {
-  const table = ctx.table(f.table!)
-  if (table.columns === undefined) return commentFix('table', `${f.table!}: the source does not say which columns it has; create it by hand`)
+export function createTable (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
+  const table = ctx.table(f.table)
+  if (table.columns === undefined) return commentFix('table', `${f.table}: the source does not say which columns it has; create it by hand`)
   const defs = [...table.columns].map(([name, spec]) => columnDef(name, spec))
   const { name, schema } = tableArgs(table)
   const seq = sequenceSql(table, defs)
@@ -77,6 +78,7 @@ function laterSteps (table: TableRef, ctx: FixContext): Step[] {
   return steps
 }
 
-export function noteExtraTable (f: Finding, ctx: FixContext): PlannedFix {
-  return commentFix('table', `${f.table!} is not in the source; dropping it would lose its data. If it must go:\nDROP TABLE ${tableSql(ctx.table(f.table!))};`)
+export function noteExtraTable (finding: Finding, ctx: FixContext): PlannedFix {
+  const f = columnFinding(finding)
+  return commentFix('table', `${f.table} is not in the source; dropping it would lose its data. If it must go:\nDROP TABLE ${tableSql(ctx.table(f.table))};`)
 }
