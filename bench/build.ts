@@ -25,9 +25,9 @@ export function buildPackage (parent?: string): Build {
     '--outDir', join(dir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'
   ], { cwd: ROOT, encoding: 'utf8' })
   const ms = performance.now() - t0
-  const cli = join(dir, 'dist', 'cli.js')
+  const cli = join(dir, 'dist', 'bin.js')
   const problem = tsc.status === 0 ? undefined : (tsc.stdout + tsc.stderr).trim().split('\n')[0]
-  if (!existsSync(cli)) return { ms, problem: problem ?? 'tsc emitted no dist/cli.js' }
+  if (!existsSync(cli)) return { ms, problem: problem ?? 'tsc emitted no dist/bin.js' }
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files?: string[] }
   for (const entry of ['node_modules', ...(pkg.files ?? []).filter((f) => f !== 'dist')]) {

@@ -69,7 +69,7 @@ export interface MemoryOptions {
 
 export async function benchMemory (opts: MemoryOptions): Promise<PartResult> {
   const built = opts.build.cli !== undefined
-  const args = built ? [opts.build.cli!, 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve']
+  const args = built ? [opts.build.cli!, 'serve'] : ['--import', 'tsx', 'src/bin.ts', 'serve']
   const how = built ? 'built' : 'tsx'
   const env = (db: Db) => ({ DATABASE_URL: db.url, EXPECTED_SCHEMA: db.manifest })
   const big = fmt.int(opts.big.tables)

@@ -41,7 +41,7 @@ try {
   writeFileSync(manifest, await runSnapshot(loadConfig({ DATABASE_URL: url }, {}, { requireDatabase: true }), 'json'))
 
   const port = await freePort()
-  const service = spawnNode(['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const service = spawnNode(['--import', 'tsx', 'src/bin.ts', 'serve'], {
     DATABASE_URL: url, EXPECTED_SCHEMA: manifest, PORT: String(port), HOST: '127.0.0.1',
     CHECK_INTERVAL_MS: String(INTERVAL_MS), CHECK_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn'
   })

@@ -4,8 +4,8 @@ import type { Build } from './build.js'
 import { spawnNode, startOnFreePort } from './children.js'
 import { fmt, infoRow, median, targetRow, type PartResult, type Row, type Section } from './table.js'
 
-const TSX: Variant = { name: 'tsx: node --import tsx src/cli.ts serve', args: ['--import', 'tsx', 'src/cli.ts', 'serve'], path: '/health/ready' }
-const built = (cli: string): Variant => ({ name: 'built: node dist/cli.js serve', args: [cli, 'serve'], path: '/health/ready' })
+const TSX: Variant = { name: 'tsx: node --import tsx src/bin.ts serve', args: ['--import', 'tsx', 'src/bin.ts', 'serve'], path: '/health/ready' }
+const built = (cli: string): Variant => ({ name: 'built: node dist/bin.js serve', args: [cli, 'serve'], path: '/health/ready' })
 /** The built service when the build worked: tsx's transpiling is not part of a real start. */
 const realVariant = (build: Build): Variant => build.cli !== undefined ? built(build.cli) : TSX
 

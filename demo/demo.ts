@@ -3,6 +3,7 @@
 // Ctrl-C stops both and removes the data directory.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { startService } from '../src/commands/serve.js'
 import { loadConfig } from '../src/config.js'
@@ -11,6 +12,10 @@ import { freePort, startPostgres } from '../dev/embedded-postgres.js'
 import { DEMO_BEHIND_REVISION } from './revision.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const DEMO_COMMANDS: Record<string, string> = {
+  drop: 'ALTER TABLE pdfs DROP COLUMN processing_started_at',
+  add: 'ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp'
+}
 const file = (name: string): string | undefined => (existsSync(join(here, name)) ? join(here, name) : undefined)
 
 async function main (): Promise<void> {
@@ -46,23 +51,36 @@ async function main (): Promise<void> {
       '',
       `schema-sentinel is serving the demo database at ${base}`,
       '',
-      `  curl -s ${base}/health | jq            # 200 "warn": one migration behind, pdfs.created_at drifted`,
-      `  curl -s ${base}/health/schema | jq     # 503 "fail": the strict reading a deploy gate uses`,
-      `  curl -s ${base}/metrics | grep schema_sentinel_`,
-      `  open ${base}/                          # the status page for people`,
+      `  ${base}/                # the status page: open it in a browser`,
+      `  curl -s ${base}/health          # 200 "warn": one migration behind, pdfs.created_at drifted`,
+      `  curl -s ${base}/health/schema   # 503 "fail": the strict reading a deploy gate uses`,
+      `  curl -s ${base}/metrics`,
       '',
-      'Replay the incident (a column the models expect goes missing): /health turns 503 within 5 s.',
-      `  psql '${url}' -c 'ALTER TABLE pdfs DROP COLUMN processing_started_at'`,
-      'and bring it back:',
-      `  psql '${url}' -c 'ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp'`,
+      'Replay the incident (a column the models expect goes missing): type drop and Enter;',
+      '/health turns 503 within 5 s. Type add to bring the column back.',
       '',
       'Ctrl-C stops the service and PostgreSQL and removes the data.',
       ''
     ].join('\n'))
+    // Commands on stdin, so the demo needs nothing but Node (no psql). terminal: false leaves
+    // the terminal alone, so Ctrl-C still reaches the process as SIGINT.
+    const input = createInterface({ input: process.stdin, terminal: false })
+    input.on('line', (line) => {
+      const sql = DEMO_COMMANDS[line.trim()]
+      if (sql === undefined) {
+        if (line.trim() !== '') process.stdout.write('type drop or add (Ctrl-C to stop)\n')
+        return
+      }
+      pg.query(sql, [], 'demo_app').then(
+        () => process.stdout.write(`${sql}: done\n`),
+        (err: Error) => process.stdout.write(`${sql}: ${err.message}\n`)
+      )
+    })
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
+    input.close()
     process.stdout.write('\nStopping…\n')
     await service.close()
   } finally {

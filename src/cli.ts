@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// The CLI entry: the only place that reads process.env and maps errors to exit codes.
+// The CLI: parses arguments, maps errors to exit codes. src/bin.ts is the executable that calls
+// main() with process.argv and process.env; nothing here runs on import.
 import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
 import { DIFF_FORMATS, runDiff, type DiffFormat } from './commands/diff.js'
@@ -22,13 +22,19 @@ class Exit extends Error {
   constructor (readonly code: number) { super(`exit ${code}`) }
 }
 
+/** Where the database is and which schemas to read: every command that connects. */
 function withDatabaseFlags (cmd: Command): Command {
   return cmd
     .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL)')
+    .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
+}
+
+/** What the code expects: the commands that compare (snapshot only reads). */
+function withExpectationFlags (cmd: Command): Command {
+  return cmd
     .option('--expected <file>', 'expected-schema manifest (overrides EXPECTED_SCHEMA)')
     .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
     .option('--expected-revision <ids>', 'comma-separated expected heads (overrides EXPECTED_REVISION)')
-    .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
 }
 
 export async function main (argv: readonly string[], io: Io): Promise<number> {
@@ -37,21 +43,24 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .description('Health checks, metrics and a deploy gate for PostgreSQL reachability, Alembic revision and schema drift')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: () => {} })
+    // Help asked for goes to stdout; help shown because no command was given goes to stderr.
+    // Errors are formatted below, as one line.
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
   const config = (flags: Flags, requireDatabase: boolean) => {
     const c = loadConfig(io.env, flags, { requireDatabase })
     secrets = secretsOf(c)
     return c
   }
 
-  withDatabaseFlags(program.command('serve').description('run the HTTP service (health endpoints and /metrics)'))
+  withExpectationFlags(withDatabaseFlags(program.command('serve').description('run the HTTP service (health endpoints and /metrics)')))
     .action(async (flags: Flags) => { throw new Exit(await serve(config(flags, true))) })
 
-  withDatabaseFlags(program.command('check').description('run one round, strict like /health/schema; exit 0 pass/warn, 1 mismatch, 2 could not check'))
+  withExpectationFlags(withDatabaseFlags(program.command('check').description('run one round, strict like /health/schema; exit 0 pass/warn, 1 mismatch, 2 could not check')))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
       io.out(run.stdout)
+      if (run.warning !== undefined) io.err(`schema-sentinel: ${run.warning}\n`)
       if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
       throw new Exit(run.exitCode)
     })
@@ -59,7 +68,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
   withDatabaseFlags(program.command('snapshot').description('print a manifest of the live database (every column\'s type, nullable and default) to stdout'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
-      io.out(await runSnapshot(config(flags, true), flags.format))
+      io.out(await runSnapshot(config(flags, true), flags.format, (line) => io.err(`schema-sentinel: ${line}\n`)))
       throw new Exit(0)
     })
 
@@ -92,7 +101,9 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof Exit) return err.code
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0
+      // `--help`, `help` and `--version` exit 0; help shown for a missing command is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2
       io.err(`schema-sentinel: ${err.message.replace(/^error: /, '')}\n`)
       return 2
     }
@@ -102,14 +113,9 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])
-if (isEntry) {
-  const code = await main(process.argv.slice(2), {
-    env: process.env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t)
-  })
-  // Let stdout drain, then leave even if a stray handle is open.
-  process.exitCode = code
-  setTimeout(() => process.exit(code), 50).unref()
+// Run directly (`node dist/cli.js check`, as older instructions said), this module would do
+// nothing and exit 0: a deploy gate that passes. Say what to run instead, and fail.
+if (import.meta.main) {
+  process.stderr.write('schema-sentinel: cli.js only defines the CLI; run the schema-sentinel command (node dist/bin.js <command>)\n')
+  process.exitCode = 2
 }

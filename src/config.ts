@@ -98,10 +98,13 @@ export function loadConfig (env: Readonly<Record<string, string | undefined>>, f
   try {
     raw = envSchema({ schema: structuredClone(SCHEMA) as never, data, env: false }) as Record<string, unknown>
   } catch (err) {
-    const first = (err as { errors?: Array<{ instancePath: string, message?: string }> }).errors?.[0]
+    const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { allowedValues?: unknown[] } }> }).errors?.[0]
     const variable = first?.instancePath.replace(/^\//, '') ?? 'configuration'
     const shown = SECRET_VARIABLES.has(variable) || data[variable] === undefined ? '' : `, got "${data[variable]}"`
-    throw new ConfigError(name(variable), `${first?.message ?? 'is invalid'}${shown}`)
+    // Ajv's enum message ("must be equal to one of the allowed values") does not say which.
+    const allowed = first?.params?.allowedValues
+    const message = allowed !== undefined ? `must be one of ${allowed.join(', ')}` : first?.message ?? 'is invalid'
+    throw new ConfigError(name(variable), `${message}${shown}`)
   }
 
   const str = (k: string) => raw[k] as string | undefined

@@ -1,4 +1,4 @@
-// The public API of schema-sentinel as a library. The CLI (src/cli.ts) is the main entry;
+// The public API of schema-sentinel as a library. The command (src/bin.ts, calling main() in src/cli.ts) is the main entry;
 // these are the pieces for embedding a round or a renderer in another program.
 export { loadConfig, type Config, type Flags } from './config.js'
 export { loadExpectation, type Expectation, type ExpectedSchema, type ExpectedTable, type ExpectedColumn } from './expectation.js'

@@ -71,8 +71,11 @@ function logTransition (logger: Logger | undefined, before: Report | undefined, 
   const failing = notPassing(after)
   if (was === now && before !== undefined && JSON.stringify(notPassing(before)) === JSON.stringify(failing)) return
   const level = now === 'pass' ? 'info' : now === 'warn' ? 'warn' : 'error'
-  const msg = was === now ? `check status is still ${now}, for another reason` : `check status is now ${now}`
-  logger[level]({ status: now, previous: was ?? null, checks: failing }, msg)
+  // The strict reading (check, /health/schema): a pending migration is fail here but warn on
+  // /health and the status page, so the line says which reading it reports, and gives the other.
+  const health = overallStatus(after, 'health')
+  const msg = `${was === now ? `check status is still ${now}, for another reason` : `check status is now ${now}`} (strict, as /health/schema; /health: ${health})`
+  logger[level]({ status: now, health, previous: was ?? null, checks: failing }, msg)
 }
 
 function notPassing (report: Report): Array<{ check: string, status: string, output: string | undefined }> {

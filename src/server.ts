@@ -28,14 +28,16 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     forceCloseConnections: 'idle'
   })
 
-  // A keep-alive connection busy when close() starts would stay open afterwards and hold
-  // close() until the keep-alive timeout (72 s, past the 10 s grace): tell it to go.
+  // From the moment shutdown starts (readiness 503, the drain) every answer carries Connection:
+  // close, and the connection closes after it: keep-alive clients reconnect while we still
+  // listen, so none is left holding a connection when the listener closes (Node closes idle
+  // ones then, and a request sent on one at that instant is reset). A connection busy when
+  // close() starts would otherwise also hold close() until the keep-alive timeout (72 s).
   let closing = false
   app.addHook('preClose', async () => { closing = true })
   app.addHook('onSend', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store')
-    // Only once the listener is closed: earlier, a client could race a new request onto the socket.
-    if (closing && !app.server.listening) reply.header('Connection', 'close')
+    if (closing || opts.state.shuttingDown()) reply.header('Connection', 'close')
   })
 
   // Other methods on a known path are 405 whatever the method (TRACE, PROPFIND, … reach no

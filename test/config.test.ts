@@ -49,7 +49,7 @@ const bad: Array<[string, Record<string, string>, RegExp, Record<string, string>
   ['bad revision', { EXPECTED_REVISION: 'abc,de f' }, /^EXPECTED_REVISION: "de f" is not a revision id/],
   ['bad severity kind', { DRIFT_SEVERITY: 'missing_thing=fail' }, /^DRIFT_SEVERITY: unknown finding kind "missing_thing"/],
   ['bad severity', { DRIFT_SEVERITY: 'extra_table=loud' }, /^DRIFT_SEVERITY: unknown severity "loud"/],
-  ['bad log level', { LOG_LEVEL: 'chatty' }, /^LOG_LEVEL: must be equal to one of the allowed values, got "chatty"$/],
+  ['bad log level', { LOG_LEVEL: 'chatty' }, /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "chatty"$/],
   ['flag named, not variable', {}, /^--schemas: "x y" is not a schema name/, { schemas: 'x y' }],
   ['empty flag', {}, /^--database-url: must not be empty/, { databaseUrl: '' }]
 ]

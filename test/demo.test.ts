@@ -1,5 +1,5 @@
 // `npm run demo` as a newcomer runs it: it prints a URL that serves the sample database,
-// and Ctrl-C stops everything and removes the data.
+// `drop` and `add` on its stdin replay the incident, and Ctrl-C stops everything and removes the data.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -12,7 +12,7 @@ t.test('the demo serves a behind, drifted sample database and cleans up on Ctrl-
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/demo.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['pipe', 'pipe', 'pipe']
   })
   t.teardown(() => { child.kill('SIGKILL') })
   let out = ''
@@ -42,6 +42,22 @@ t.test('the demo serves a behind, drifted sample database and cleans up on Ctrl-
   t.same(body.checks['schema:drift'][0].findings.map((f: { kind: string, column: string }) => `${f.kind} ${f.column}`), ['type_mismatch created_at'])
   t.equal((await fetch(`${base}/health/schema`)).status, 503, 'strict reading fails on the pending migration')
   t.match(await (await fetch(`${base}/metrics`)).text(), /^schema_sentinel_alembic_pending_migrations 1$/m)
+  t.match(out, /check status is now fail \(strict, as \/health\/schema; \/health: warn\)/, 'the log says which reading its fail is')
+  t.notMatch(out, /\b(jq|psql)\b/, 'the printed commands need no jq or psql')
+
+  const waitHealth = async (status: number): Promise<{ status: string, output?: string }> => {
+    for (const until = Date.now() + 20_000; ;) {
+      const res = await fetch(`${base}/health`)
+      const body = await res.json()
+      if (res.status === status || Date.now() > until) { t.equal(res.status, status); return body }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  child.stdin.write('drop\n')
+  t.match((await waitHealth(503)).output, /public\.pdfs\.processing_started_at is expected but missing/, 'drop replays the incident')
+  child.stdin.write('add\n')
+  t.equal((await waitHealth(200)).status, 'warn', 'add brings it back')
+
   const dataDir = /data in (\S+)/.exec(out)?.[1]
   t.ok(dataDir !== undefined && existsSync(dataDir), 'data directory exists while running')
   child.kill('SIGINT')

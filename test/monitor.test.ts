@@ -72,9 +72,22 @@ t.test('the log records each change of status, and of reason under the same stat
   await monitor.stop()
   await pool.end()
   t.same(lines.map((l) => [l.msg, l.checks.map((c) => c.output)]), [
-    ['check status is now pass', []],
-    ['check status is now fail', ['timeout']],
-    ['check status is still fail, for another reason', ['password authentication failed (SQLSTATE 28P01)']],
-    ['check status is now pass', []]
+    ['check status is now pass (strict, as /health/schema; /health: pass)', []],
+    ['check status is now fail (strict, as /health/schema; /health: fail)', ['timeout']],
+    ['check status is still fail, for another reason (strict, as /health/schema; /health: fail)', ['password authentication failed (SQLSTATE 28P01)']],
+    ['check status is now pass (strict, as /health/schema; /health: pass)', []]
   ])
+})
+
+t.test('the log says which reading it reports: a pending migration is fail strictly, warn on /health', async (t) => {
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '1000', CHECK_TIMEOUT_MS: '2000' })
+  const pool = createPool(config)
+  const behind: Check = { name: 'alembic:revision', async run () { return { status: 'warn', strictStatus: 'fail', output: 'behind: 1 pending' } } }
+  const lines: Array<{ msg: string, status: string, health: string }> = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+  const monitor = startMonitor({ pool, checks: [connectivity, behind], config, expectation: {}, version: '0' }, logger)
+  await monitor.firstRound
+  await monitor.stop()
+  await pool.end()
+  t.same(lines.map((l) => [l.msg, l.status, l.health]), [['check status is now fail (strict, as /health/schema; /health: warn)', 'fail', 'warn']])
 })

@@ -2,6 +2,7 @@
 import { CHECKS } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { loadExpectation } from '../expectation.js'
+import { checkSchemasExist } from './missing-schemas.js'
 import { createPool } from '../postgres/pool.js'
 import { renderHealth } from '../render/health.js'
 import { renderText } from '../render/text.js'
@@ -17,14 +18,18 @@ export interface CheckRun {
   readonly stdout: string
   /** One line for stderr when the database could not be checked. */
   readonly problem?: string
+  /** One line for stderr that does not change the exit code (a schema that does not exist). */
+  readonly warning?: string
 }
 
 export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
   const pool = createPool(config)
   let report: Report
+  let warning: string | undefined
   try {
     report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+    if (report.up) warning = await checkSchemasExist(pool, config.schemas, config.checkTimeoutMs)
   } finally {
     await pool.end().catch(() => undefined)
   }
@@ -34,7 +39,7 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const errored = report.checks.find((c) => c.errored)
   if (errored !== undefined) {
     const what = report.up ? `${errored.name} could not run` : 'cannot reach the database'
-    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}` }
+    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, ...(warning !== undefined ? { warning } : {}) }
   }
-  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout }
+  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, ...(warning !== undefined ? { warning } : {}) }
 }

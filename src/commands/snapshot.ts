@@ -8,6 +8,7 @@ import { createPool, secretsOf } from '../postgres/pool.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog } from '../schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../schema/to-manifest.js'
+import { missingSchemas, missingSchemasWarning } from './missing-schemas.js'
 
 export type SnapshotFormat = 'json' | 'yaml'
 
@@ -17,7 +18,8 @@ export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 const VERSION_TABLE_EXISTS = 'SELECT pg_catalog.to_regclass($1::text) IS NOT NULL AS present'
 const versionRows = (table: string) => `SELECT version_num::text AS version_num FROM ${table} ORDER BY 1`
 
-export async function runSnapshot (config: Config, format: SnapshotFormat): Promise<string> {
+/** `warn` gets one line when SCHEMAS names a schema the database does not have. */
+export async function runSnapshot (config: Config, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
   const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
   const lease = new Lease(pool, Date.now() + timeoutMs)
@@ -30,12 +32,15 @@ export async function runSnapshot (config: Config, format: SnapshotFormat): Prom
     const read = async () => {
       const catalog = await readCatalog(lease, config.schemas)
       const heads = await readAlembicHeads(lease, config.alembicVersionTable)
+      const missing = await missingSchemas(lease, config.schemas)
       await lease.endTransaction()
-      return { catalog, heads }
+      return { catalog, heads, missing }
     }
-    const { catalog, heads } = await Promise.race([read(), expired])
+    const { catalog, heads, missing } = await Promise.race([read(), expired])
     ok = true
     const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, alembicHeads: heads })
+    const warning = missingSchemasWarning(missing)
+    if (warning !== undefined) warn?.(warning)
     return format === 'json'
       ? manifestJson(manifest)
       : manifestYaml(manifest, `schema-sentinel snapshot of ${describeDatabaseUrl(config.databaseUrl ?? '')} (schemas: ${config.schemas.join(', ')})`)

@@ -78,7 +78,32 @@ t.test('--help and --version exit 0', async (t) => {
     t.equal(sub.code, 0)
     for (const flag of flags) t.match(sub.stdout, flag, `${command} has ${flag}`)
   }
+  const snapshot = await runCli(['snapshot', '--help'])
+  for (const ignored of ['--expected ', '--versions-dir', '--expected-revision']) t.notMatch(snapshot.stdout, ignored, `snapshot does not offer ${ignored.trim()}, which it would ignore`)
   const version = await runCli(['--version'])
   t.equal(version.code, 0)
   t.equal(version.stdout.trim(), '0.1.0')
+  const helpCommand = await runCli(['help'])
+  t.equal(helpCommand.code, 0, '`help` exits 0')
+  t.match(helpCommand.stdout, /^Usage: schema-sentinel/)
+})
+
+t.test('no command: the help on stderr, exit 2', async (t) => {
+  for (const r of [await runCli([]), await spawnCli([])]) {
+    t.equal(r.code, 2)
+    t.equal(r.stdout, '')
+    t.match(r.stderr, /^Usage: schema-sentinel [\s\S]*serve[\s\S]*check[\s\S]*snapshot[\s\S]*heads/)
+  }
+})
+
+t.test('--schemas naming a schema the database does not have: one warning line, same exit code', async (t) => {
+  const warning = /^schema-sentinel: warning: SCHEMAS names a schema the database does not have: nosuch$/m
+  const check = await runCli(['check', '--schemas', 'public,nosuch'], { DATABASE_URL: pg.url() })
+  t.equal(check.code, 0)
+  t.match(check.stderr, warning)
+  t.equal(check.stderr.trim().split('\n').length, 1, 'one line')
+  const snapshot = await runCli(['snapshot', '--schemas', 'public,nosuch,alsonot'], { DATABASE_URL: pg.url() })
+  t.equal(snapshot.code, 0)
+  t.equal(snapshot.stderr, 'schema-sentinel: warning: SCHEMAS names schemas the database does not have: nosuch, alsonot\n')
+  t.equal((await runCli(['check', '--schemas', 'public,pg_catalog'], { DATABASE_URL: pg.url() })).stderr, '', 'none when every schema exists')
 })

@@ -1,11 +1,12 @@
-// render.yaml against Render's published Blueprint schema, and against our own configuration.
+// render.yaml against Render's published Blueprint schema (vendored: test/fixtures/README.md), and
+// against our own configuration.
 import { existsSync, readFileSync } from 'node:fs'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import t from 'tap'
 import { parse } from 'yaml'
 import { loadConfig } from '../../src/config.js'
 
-const schema = JSON.parse(readFileSync(new URL('../../../shared/render-blueprint.schema.json', import.meta.url), 'utf8'))
+const schema = JSON.parse(readFileSync(new URL('../fixtures/render-blueprint.schema.json', import.meta.url), 'utf8'))
 const blueprint = parse(readFileSync(new URL('../../render.yaml', import.meta.url), 'utf8'))
 
 interface EnvVar { key: string, value?: string, sync?: boolean, generateValue?: boolean }

@@ -41,7 +41,10 @@ async function underFault (t: Test, svc: ChildService, proxy: TcpProxy, { label,
   proxy.set(mode)
   const startedAt = Date.now()
 
-  const { body } = await svc.waitFor('/health', (r) => r.status === 503, INTERVAL_MS + TIMEOUT_MS + 3000)
+  // The fault can land mid-round, after connectivity passed: that round fails in a later check
+  // (truthfully, and its output says so). Wait for the first round that began under the fault.
+  const connectivityFails = (body: string): boolean => JSON.parse(body).checks['postgres:connectivity'][0].status === 'fail'
+  const { body } = await svc.waitFor('/health', (r, b) => r.status === 503 && connectivityFails(b), INTERVAL_MS + 2 * TIMEOUT_MS + 3000)
   const json = JSON.parse(body)
   t.equal(json.status, 'fail', `${label}: /health fails`)
   t.match(json.checks['postgres:connectivity'][0].output, output, `${label}: connectivity says why`)

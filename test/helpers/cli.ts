@@ -14,9 +14,9 @@ export async function runCli (args: string[], env: Record<string, string | undef
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const CLI_ENTRY = join(ROOT, 'src', 'cli.ts')
+export const CLI_ENTRY = join(ROOT, 'src', 'bin.ts')
 
-/** Spawns `node --import tsx src/cli.ts ...` with exactly `env` (plus PATH and HOME). */
+/** Spawns `node --import tsx src/bin.ts ...` with exactly `env` (plus PATH and HOME). */
 export async function spawnCli (args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
   return await new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {

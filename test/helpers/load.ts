@@ -1,5 +1,6 @@
-// autocannon in this process, typed for what the fault tests and the soak use
-// (the package ships no types): answers by status, connection errors with their time.
+// autocannon in this process, typed for what the soak uses (the package ships no types):
+// answers by status, connection errors with their time. autocannon ignores `Connection: close`
+// (it writes its next request on the same connection), so the shutdown test uses Node's Agent.
 import { createRequire } from 'node:module'
 
 interface Instance {

@@ -125,5 +125,6 @@ t.test(`${TOTAL} hostile requests (seed ${SEED})`, async (t) => {
   t.equal((await svc.get('/health/live')).status, 200, 'and still answers')
   t.same(leaks(svc.stdout() + svc.stderr(), secrets), [], 'no secret in the logs')
   t.notMatch(svc.stderr(), /^\s+at /m, 'no stack trace on stderr')
-  t.notMatch(svc.stdout(), /"level":50|internal_error/, 'no request ended in an internal error')
+  // Request errors only: a first round that times out under load logs its status change at level 50 too.
+  t.notMatch(svc.stdout(), /"level":50,[^\n]*"reqId"|unexpected error while answering|internal_error/, 'no request ended in an internal error')
 })
