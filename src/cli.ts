@@ -33,7 +33,8 @@ function withDatabaseFlags (cmd: Command): Command {
 function withExpectationFlags (cmd: Command): Command {
   return cmd
     .option('--expected <file>', 'expected-schema manifest (overrides EXPECTED_SCHEMA)')
-    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
     .option('--expected-revision <ids>', 'comma-separated expected heads (overrides EXPECTED_REVISION)')
 }
 
@@ -59,6 +60,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
+      for (const warning of run.warnings) io.err(`schema-sentinel: ${warning}\n`)
       io.out(run.stdout)
       if (run.warning !== undefined) io.err(`schema-sentinel: ${run.warning}\n`)
       if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
@@ -77,22 +79,25 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--to <source>', 'what is compared with it: a postgres:// URL or a manifest file')
     .addOption(new Option('--format <format>', 'output format').choices([...DIFF_FORMATS]).default('text'))
     .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
-    .option('--versions-dir <dir>', 'Alembic versions directory: the revision follows its head (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated: the revision follows their head (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
     .action(async (flags: Flags & { from: string, to: string, format: DiffFormat }) => {
-      const c = config({ schemas: flags.schemas, versionsDir: flags.versionsDir }, false)
+      const c = config({ schemas: flags.schemas, versionsDir: flags.versionsDir, alembicConfig: flags.alembicConfig }, false)
       secrets = [...secrets, ...[flags.from, flags.to].filter((s) => /^postgres(ql)?:\/\//i.test(s.trim())).flatMap((s) => secretsOf({ databaseUrl: s.trim() }))]
       const run = await runDiff(c, flags.from, flags.to, flags.format)
       io.out(run.stdout)
       throw new Exit(run.exitCode)
     })
 
-  program.command('heads').description('print the expected Alembic heads of a versions directory, one per line (no database needed)')
-    .option('--versions-dir <dir>', 'Alembic versions directory (overrides ALEMBIC_VERSIONS_DIR)')
-    .action(async (flags: Flags) => {
-      const run = await runHeads(config(flags, false))
+  program.command('heads').description('print the expected Alembic heads, one per line (no database needed)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
+    .option('--check', 'exit 1 when there are several heads and no merge, printing the alembic merge command')
+    .action(async (flags: Flags & { check?: boolean }) => {
+      const run = await runHeads(config(flags, false), { check: flags.check === true })
       io.out(run.stdout)
-      if (run.note !== undefined) io.err(`schema-sentinel: ${run.note}\n`)
-      throw new Exit(0)
+      for (const note of run.notes) io.err(`schema-sentinel: ${note}\n`)
+      throw new Exit(run.exitCode)
     })
 
   try {

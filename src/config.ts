@@ -11,7 +11,10 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly expectedSchema?: string
-  readonly alembicVersionsDir?: string
+  /** ALEMBIC_VERSIONS_DIR: one or more folders (comma-separated). */
+  readonly alembicVersionsDirs?: readonly string[]
+  /** ALEMBIC_CONFIG: an alembic.ini naming the version locations. */
+  readonly alembicConfig?: string
   readonly expectedRevision?: readonly string[]
   readonly alembicVersionTable: { readonly schema?: string, readonly table: string }
   readonly schemas: readonly string[]
@@ -29,6 +32,7 @@ export interface Flags {
   readonly databaseUrl?: string
   readonly expected?: string
   readonly versionsDir?: string
+  readonly alembicConfig?: string
   readonly expectedRevision?: string
   readonly schemas?: string
 }
@@ -37,6 +41,7 @@ const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   databaseUrl: ['DATABASE_URL', '--database-url'],
   expected: ['EXPECTED_SCHEMA', '--expected'],
   versionsDir: ['ALEMBIC_VERSIONS_DIR', '--versions-dir'],
+  alembicConfig: ['ALEMBIC_CONFIG', '--alembic-config'],
   expectedRevision: ['EXPECTED_REVISION', '--expected-revision'],
   schemas: ['SCHEMAS', '--schemas']
 }
@@ -54,6 +59,7 @@ const SCHEMA = {
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
     EXPECTED_SCHEMA: { type: 'string' },
     ALEMBIC_VERSIONS_DIR: { type: 'string' },
+    ALEMBIC_CONFIG: { type: 'string' },
     EXPECTED_REVISION: { type: 'string' },
     ALEMBIC_VERSION_TABLE: { type: 'string', default: 'alembic_version' },
     SCHEMAS: { type: 'string', default: 'public' },
@@ -118,7 +124,8 @@ export function loadConfig (env: Readonly<Record<string, string | undefined>>, f
     port: raw.PORT as number,
     host: raw.HOST as string,
     expectedSchema: str('EXPECTED_SCHEMA'),
-    alembicVersionsDir: str('ALEMBIC_VERSIONS_DIR'),
+    alembicVersionsDirs: parseFolders(str('ALEMBIC_VERSIONS_DIR'), name('ALEMBIC_VERSIONS_DIR')),
+    alembicConfig: str('ALEMBIC_CONFIG'),
     expectedRevision: parseList(str('EXPECTED_REVISION'), name('EXPECTED_REVISION'), REVISION_ID, 'a revision id'),
     alembicVersionTable: parseQualified(raw.ALEMBIC_VERSION_TABLE as string, name('ALEMBIC_VERSION_TABLE')),
     schemas: parseList(raw.SCHEMAS as string, name('SCHEMAS'), IDENT, 'a schema name') ?? ['public'],
@@ -159,6 +166,13 @@ function parseList (value: string | undefined, variable: string, pattern: RegExp
   for (const item of items) {
     if (!pattern.test(item)) throw new ConfigError(variable, `"${item}" is not ${what}`)
   }
+  return [...new Set(items)]
+}
+
+function parseFolders (value: string | undefined, variable: string): string[] | undefined {
+  if (value === undefined) return undefined
+  const items = value.split(',').map((s) => s.trim())
+  if (items.includes('')) throw new ConfigError(variable, `"${value}" has an empty entry (folders are separated by commas)`)
   return [...new Set(items)]
 }
 

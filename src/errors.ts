@@ -23,13 +23,8 @@ export class ManifestError extends SentinelError {
   }
 }
 
-/** A broken Alembic versions directory (names the file when there is one). */
-export class VersionsDirError extends SentinelError {
-  override name = 'VersionsDirError' as const
-  constructor (readonly file: string, readonly problem: string, options?: { cause?: unknown }) {
-    super(`${file}: ${problem}`, options)
-  }
-}
+// Alembic's errors (alembic.ini, version locations, revision files) are in alembic/errors.ts
+// and alembic/config-errors.ts.
 
 /** The database could not be reached or refused us; the message is already redacted. */
 export class DatabaseError extends SentinelError {

@@ -1,6 +1,7 @@
 // What the deployed code expects, loaded once at start: the manifest and the revision graph.
 import type { RevisionGraph } from './alembic/graph.js'
-import { readVersionsDir } from './alembic/versions-dir.js'
+import { loadVersions } from './alembic/load.js'
+import type { AlembicWarning } from './alembic/warnings.js'
 import type { Config } from './config.js'
 import { loadManifest } from './schema/manifest.js'
 
@@ -26,7 +27,7 @@ export interface ExpectedSchema {
 }
 
 export interface ExpectedHeads {
-  readonly source: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'manifest'
+  readonly source: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'ALEMBIC_CONFIG' | 'manifest'
   readonly revisions: readonly string[]
 }
 
@@ -34,19 +35,29 @@ export interface Expectation {
   readonly schema?: ExpectedSchema
   readonly heads?: ExpectedHeads
   readonly graph?: RevisionGraph
+  /** What reading the version locations found beside the graph. */
+  readonly versions?: {
+    /** .py files without a revision, which Alembic refuses to load. */
+    readonly looseScripts: readonly string[]
+    /** Oddities that leave the heads right (an unreadable branch label nothing refers to…). */
+    readonly warnings: readonly AlembicWarning[]
+  }
 }
 
 /** Reads the manifest and the versions directory; their errors are SentinelErrors (exit 2). */
 export async function loadExpectation (config: Config): Promise<Expectation> {
   const schema = config.expectedSchema !== undefined ? await loadManifest(config.expectedSchema) : undefined
-  const graph = config.alembicVersionsDir !== undefined ? await readVersionsDir(config.alembicVersionsDir) : undefined
-  return Object.freeze({ schema, graph, heads: chooseHeads(config, graph, schema) })
+  const loaded = await loadVersions({ configFile: config.alembicConfig, versionsDirs: config.alembicVersionsDirs })
+  const graph = loaded?.graph
+  const versions = loaded !== undefined ? { looseScripts: loaded.looseScripts, warnings: loaded.warnings } : undefined
+  const heads = chooseHeads(config, loaded === undefined ? undefined : { graph: loaded.graph, source: loaded.source }, schema)
+  return Object.freeze({ schema, graph, heads, ...(versions !== undefined ? { versions } : {}) })
 }
 
-/** EXPECTED_REVISION, else the versions directory's heads, else the manifest's alembic.heads. */
-function chooseHeads (config: Config, graph: RevisionGraph | undefined, schema: ExpectedSchema | undefined): ExpectedHeads | undefined {
+/** EXPECTED_REVISION, else the version locations' heads, else the manifest's alembic.heads. */
+function chooseHeads (config: Config, versions: { graph: RevisionGraph, source: ExpectedHeads['source'] } | undefined, schema: ExpectedSchema | undefined): ExpectedHeads | undefined {
   if (config.expectedRevision !== undefined) return { source: 'EXPECTED_REVISION', revisions: config.expectedRevision }
-  if (graph !== undefined) return { source: 'ALEMBIC_VERSIONS_DIR', revisions: graph.heads() }
+  if (versions !== undefined) return { source: versions.source, revisions: versions.graph.heads() }
   if (schema?.alembicHeads !== undefined) return { source: 'manifest', revisions: schema.alembicHeads }
   return undefined
 }

@@ -15,4 +15,6 @@ export {
   overallStatus,
   type Report, type CheckResult, type Status, type View, type Finding, type FindingKind, type Severity, type AlembicFacts, type AlembicState, type DriftFacts
 } from './report.js'
-export { SentinelError, ConfigError, ManifestError, VersionsDirError, DatabaseError } from './errors.js'
+export { SentinelError, ConfigError, ManifestError, DatabaseError } from './errors.js'
+export { AlembicError, VersionsDirError } from './alembic/errors.js'
+export { AlembicConfigError } from './alembic/config-errors.js'

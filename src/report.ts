@@ -1,4 +1,5 @@
 // The Report is the only thing that flows from checks to renderers: plain, frozen data.
+import type { PendingRevision } from './alembic/pending.js'
 
 export type Status = 'pass' | 'warn' | 'fail'
 export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift'
@@ -15,12 +16,28 @@ export interface AlembicFacts {
   readonly database: readonly string[]
   /** Expected heads (sorted); empty when nothing is configured. */
   readonly expected: readonly string[]
-  readonly expectedSource?: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'manifest'
+  readonly expectedSource?: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'ALEMBIC_CONFIG' | 'manifest'
   /** Revisions still to apply, when the state is `behind`. */
   readonly pending?: number
+  /** When `behind`: the revisions still to apply in upgrade order, with their risky operations. */
+  readonly pendingRevisions?: readonly PendingRevision[]
+  /** When `behind`: destructive operations among them (take a backup first). */
+  readonly pendingDestructive?: number
+  /** .py files in the version locations without a revision: Alembic refuses to load them. */
+  readonly looseScripts?: readonly string[]
+  /** Values that could not be read statically but that the heads do not depend on, and the like. */
+  readonly warnings?: readonly AlembicNote[]
   /** The versions directory has several heads and no merge. */
   readonly multipleHeads?: boolean
   readonly tableExists: boolean
+}
+
+export interface AlembicNote {
+  readonly kind: string
+  readonly file: string
+  readonly line?: number
+  /** One line for people, naming the file and line. */
+  readonly message: string
 }
 
 export const FINDING_KINDS = [

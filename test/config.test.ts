@@ -81,18 +81,23 @@ t.test('does not mutate its inputs', async (t) => {
 })
 
 t.test('every flag overrides its variable', async (t) => {
-  const env = { DATABASE_URL: URL_, EXPECTED_SCHEMA: 'env.yaml', ALEMBIC_VERSIONS_DIR: 'env/versions', EXPECTED_REVISION: 'env1', SCHEMAS: 'env_schema' }
+  const env = { DATABASE_URL: URL_, EXPECTED_SCHEMA: 'env.yaml', ALEMBIC_VERSIONS_DIR: 'env/versions', ALEMBIC_CONFIG: 'env.ini', EXPECTED_REVISION: 'env1', SCHEMAS: 'env_schema' }
   const fromEnv = loadConfig(env)
-  const fromFlags = loadConfig(env, { databaseUrl: 'postgres://flag@db2/other', expected: 'flag.yaml', versionsDir: 'flag/versions', expectedRevision: 'flag1,flag2', schemas: 'flag_schema' })
-  t.same([fromEnv.databaseUrl, fromEnv.expectedSchema, fromEnv.alembicVersionsDir, fromEnv.expectedRevision, fromEnv.schemas],
-    [URL_, 'env.yaml', 'env/versions', ['env1'], ['env_schema']])
-  t.same([fromFlags.databaseUrl, fromFlags.expectedSchema, fromFlags.alembicVersionsDir, fromFlags.expectedRevision, fromFlags.schemas],
-    ['postgres://flag@db2/other', 'flag.yaml', 'flag/versions', ['flag1', 'flag2'], ['flag_schema']])
+  const fromFlags = loadConfig(env, { databaseUrl: 'postgres://flag@db2/other', expected: 'flag.yaml', versionsDir: 'flag/versions, other/versions', alembicConfig: 'flag.ini', expectedRevision: 'flag1,flag2', schemas: 'flag_schema' })
+  t.same([fromEnv.databaseUrl, fromEnv.expectedSchema, fromEnv.alembicVersionsDirs, fromEnv.alembicConfig, fromEnv.expectedRevision, fromEnv.schemas],
+    [URL_, 'env.yaml', ['env/versions'], 'env.ini', ['env1'], ['env_schema']])
+  t.same([fromFlags.databaseUrl, fromFlags.expectedSchema, fromFlags.alembicVersionsDirs, fromFlags.alembicConfig, fromFlags.expectedRevision, fromFlags.schemas],
+    ['postgres://flag@db2/other', 'flag.yaml', ['flag/versions', 'other/versions'], 'flag.ini', ['flag1', 'flag2'], ['flag_schema']])
+})
+
+t.test('ALEMBIC_VERSIONS_DIR: an empty entry between commas is refused, naming the flag', async (t) => {
+  const err = t.throws(() => loadConfig({ DATABASE_URL: URL_ }, { versionsDir: 'a,,b' })) as ConfigError
+  t.equal(err.variable, '--versions-dir')
 })
 
 t.test('defaults of the configuration table, and unset optional variables', async (t) => {
   const c = loadConfig({ DATABASE_URL: URL_ })
-  for (const key of ['databaseSslCa', 'expectedSchema', 'alembicVersionsDir', 'expectedRevision', 'healthToken', 'metricsToken', 'releaseId'] as const) {
+  for (const key of ['databaseSslCa', 'expectedSchema', 'alembicVersionsDirs', 'alembicConfig', 'expectedRevision', 'healthToken', 'metricsToken', 'releaseId'] as const) {
     t.equal(c[key], undefined, `${key} unset by default`)
   }
   t.same(c.driftSeverity, {}, 'no severity overrides by default')

@@ -4,7 +4,7 @@ import * as api from '../src/index.js'
 
 t.test('the public API exports exactly these values', async (t) => {
   t.same(Object.keys(api).sort(), [
-    'CHECKS', 'ConfigError', 'DatabaseError', 'ManifestError', 'SentinelError', 'VersionsDirError',
+    'AlembicConfigError', 'AlembicError', 'CHECKS', 'ConfigError', 'DatabaseError', 'ManifestError', 'SentinelError', 'VersionsDirError',
     'buildApp', 'createPool', 'loadConfig', 'loadExpectation', 'overallStatus', 'renderHealth',
     'renderMetrics', 'renderText', 'runRound', 'startMonitor', 'startService'
   ])

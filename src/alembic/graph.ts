@@ -2,11 +2,13 @@
 // ./check-revisions.js), then only queried. Edges follow Alembic's RevisionMap:
 // down_revision, plus depends_on resolved to revision ids ("dependencies" in Alembic).
 import { checkRevisions, type RevisionSpec } from './check-revisions.js'
+import type { RiskyOp } from './upgrade-ops.js'
 
 export type { RevisionSpec } from './check-revisions.js'
 
 interface Node {
   readonly file?: string
+  readonly risks: readonly RiskyOp[]
   readonly down: readonly string[]
   /** down ∪ resolved depends_on: what `alembic upgrade` applies first. */
   readonly parents: readonly string[]
@@ -17,7 +19,7 @@ export class RevisionGraph {
   readonly #heads: readonly string[]
   readonly #versionedHeads: readonly string[]
 
-  /** Throws VersionsDirError (naming the file) for duplicates, dangling names and cycles. */
+  /** Throws a VersionsDirError (naming the file) for duplicates, dangling names and cycles. */
   static fromRevisions (specs: readonly RevisionSpec[]): RevisionGraph {
     return new RevisionGraph(specs)
   }
@@ -30,7 +32,7 @@ export class RevisionGraph {
     for (const spec of specs) {
       const deps = resolved.get(spec.revision) ?? []
       const parents = [...new Set([...spec.downRevisions, ...deps])]
-      nodes.set(spec.revision, Object.freeze({ file: spec.file, down: spec.downRevisions, parents: Object.freeze(parents) }))
+      nodes.set(spec.revision, Object.freeze({ file: spec.file, risks: spec.risks ?? [], down: spec.downRevisions, parents: Object.freeze(parents) }))
       for (const p of parents) referenced.add(p)
       for (const p of spec.downRevisions) downReferenced.add(p)
     }
@@ -59,6 +61,9 @@ export class RevisionGraph {
   revisions (): string[] { return [...this.#nodes.keys()].sort() }
 
   fileOf (revision: string): string | undefined { return this.#nodes.get(revision)?.file }
+
+  /** What upgrade() of `revision` does that is destructive or fails in a transaction. */
+  risksOf (revision: string): readonly RiskyOp[] { return this.#nodes.get(revision)?.risks ?? [] }
 
   /** down_revision and resolved depends_on of one revision. */
   parents (revision: string): readonly string[] { return this.#nodes.get(revision)?.parents ?? [] }
@@ -94,5 +99,33 @@ export class RevisionGraph {
     let n = 0
     for (const id of this.applied(targets)) if (!done.has(id)) n++
     return n
+  }
+
+  /**
+   * The revisions `alembic upgrade` to `targets` applies from `database`, each after its
+   * down_revisions and dependencies: one branch at a time, depth first from the sorted
+   * targets, as Alembic walks them. Iterative: no recursion limit.
+   */
+  upgradeOrder (database: Iterable<string>, targets: Iterable<string> = this.#heads): string[] {
+    const done = this.applied(database)
+    const out: string[] = []
+    const state = new Set<string>()
+    for (const target of [...targets].filter((t) => this.has(t)).sort()) {
+      if (done.has(target) || state.has(target)) continue
+      const stack: Array<{ id: string, next: number }> = [{ id: target, next: 0 }]
+      state.add(target)
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!
+        const parents = this.parents(top.id)
+        if (top.next < parents.length) {
+          const p = parents[top.next++]!
+          if (!done.has(p) && !state.has(p)) { state.add(p); stack.push({ id: p, next: 0 }) }
+          continue
+        }
+        out.push(top.id)
+        stack.pop()
+      }
+    }
+    return out
   }
 }

@@ -1,9 +1,14 @@
 // Reads one Alembic revision file without running it: the module-level assignments of
-// `revision`, `down_revision`, `branch_labels` and `depends_on`, as Python would bind them.
-// Docstrings, comments and function bodies are tokens or indented lines, so the
-// "Revision ID: …" text of a docstring is never mistaken for an assignment.
-import { VersionsDirError } from '../errors.js'
-import { logicalLines, TokenError, type Token } from './python-tokens.js'
+// `revision`, `down_revision`, `branch_labels` and `depends_on`, as Python would bind them,
+// and the risky operations of its upgrade(). Docstrings, comments and function bodies are
+// tokens or indented lines, so the "Revision ID: …" text of a docstring is never mistaken
+// for an assignment. One pass: linear in the file, brackets at most 200 deep (as CPython).
+import { basename } from 'node:path'
+import {
+  InvalidValueError, MissingDownRevisionError, RevisionFileTooDeepError, RevisionSyntaxError, UnreadableValueError, type RevisionKey
+} from './errors.js'
+import { logicalLines, MAX_NESTING, TokenError, type Token } from './python-tokens.js'
+import { UpgradeScanner, type RiskyOp } from './upgrade-ops.js'
 
 export interface RevisionFile {
   readonly file: string
@@ -11,118 +16,157 @@ export interface RevisionFile {
   readonly downRevisions: readonly string[]
   readonly branchLabels: readonly string[]
   readonly dependsOn: readonly string[]
+  /** Line of a branch_labels value that is not a literal (a constant, a call): labels unknown. */
+  readonly unreadableLabelsLine?: number
+  /** What upgrade() does that is destructive or fails inside a transaction. */
+  readonly risks: readonly RiskyOp[]
 }
 
-const FIELDS = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as const
-type Field = typeof FIELDS[number]
+const FIELDS: readonly RevisionKey[] = ['revision', 'down_revision', 'branch_labels', 'depends_on']
 type Value = null | string | readonly string[]
+/** A value that is not a literal; an error only if the heads turn out to depend on it. */
+const UNREADABLE = Symbol('unreadable')
+type Found = { value: Value | typeof UNREADABLE, line: number }
 
-const isField = (text: string): text is Field => (FIELDS as readonly string[]).includes(text)
-const EXPECTED = 'expected None, a string, or a tuple or list of strings'
+const isField = (text: string): text is RevisionKey => (FIELDS as readonly string[]).includes(text)
 // Alembic's Revision.verify_rev_id refuses these characters in revision ids.
 const ILLEGAL_IN_ID = /[@+-]/
 const AUGMENTED = /^(?:[-+*/%&|^@:]|\*\*|\/\/|<<|>>)=$/
+// Alembic's _legacy_rev: a file named for its id may leave `revision` out.
+const LEGACY_NAME = /^([a-f0-9]+)\.py$/
 
-/** Parses one file; `undefined` when it has no module-level `revision` (e.g. `__init__.py`). */
+/** Parses one file; `undefined` when it binds no `revision` at module level: a loose script. */
 export function parseRevisionFile (source: string, file: string): RevisionFile | undefined {
-  const fail = (line: number, problem: string): never => { throw new VersionsDirError(file, `line ${line}: ${problem}`) }
-  const found = new Map<Field, { value: Value, line: number }>()
-  let lines
+  const found = new Map<RevisionKey, Found>()
+  const scanner = new UpgradeScanner()
   try {
-    lines = logicalLines(source)
-  } catch (err) {
-    if (err instanceof TokenError) fail(err.line, err.problem)
-    throw err
-  }
-  for (const logical of lines) {
-    if (logical.indent !== 0) continue
-    for (const statement of splitAt(logical.tokens, ';')) {
-      const assigned = readAssignment(statement, (problem) => fail(logical.line, problem))
-      for (const [field, value] of assigned) found.set(field, { value, line: logical.line })
+    for (const logical of logicalLines(source)) {
+      if (logical.indent !== 0) {
+        scanner.bodyLine(logical)
+        continue
+      }
+      scanner.moduleLine(logical)
+      for (const statement of splitAt(logical.tokens, ';')) {
+        for (const [field, value] of readAssignment(statement, file, logical.line)) found.set(field, { value, line: logical.line })
+      }
     }
+  } catch (err) {
+    if (!(err instanceof TokenError)) throw err
+    if (err.problem === 'too_deep') throw new RevisionFileTooDeepError(file, err.line, MAX_NESTING)
+    throw new RevisionSyntaxError(file, err.line, err.problem, err.character)
   }
-  const revision = found.get('revision')
+  // Everything but branch_labels decides the graph: a value we cannot read there is an error now.
+  for (const [key, entry] of found) {
+    if (entry.value === UNREADABLE && key !== 'branch_labels') throw new UnreadableValueError(file, entry.line, key, 'value')
+  }
+  let revision = found.get('revision') as { value: Value, line: number } | undefined
+  const legacy = LEGACY_NAME.exec(basename(file))
+  if (revision === undefined && legacy !== null && found.has('down_revision')) revision = { value: legacy[1]!, line: 0 }
   if (revision === undefined) return undefined
-  if (typeof revision.value !== 'string' || revision.value === '') fail(revision.line, 'revision must be a non-empty string')
-  const id = revision.value as string
-  if (ILLEGAL_IN_ID.test(id)) fail(revision.line, `revision id "${id}" contains one of @ - +, which Alembic does not allow`)
-  const down = found.get('down_revision')
-  if (down === undefined) throw new VersionsDirError(file, `revision ${id} has no down_revision (use None for a base revision)`)
-  const list = (field: Field): string[] => {
+  if (typeof revision.value !== 'string' || revision.value === '') throw new InvalidValueError(file, revision.line, 'revision', 'not_a_string')
+  const id = revision.value
+  if (ILLEGAL_IN_ID.test(id)) throw new InvalidValueError(file, revision.line, 'revision', 'illegal_character', id)
+  if (!found.has('down_revision')) throw new MissingDownRevisionError(file, id)
+  const list = (field: RevisionKey): string[] => {
     const entry = found.get(field)
-    if (entry === undefined || entry.value === null || entry.value === '') return []
+    if (entry === undefined || entry.value === null || entry.value === '' || entry.value === UNREADABLE) return []
     const items = typeof entry.value === 'string' ? [entry.value] : entry.value
-    if (items.includes('')) fail(entry.line, `${field} contains an empty string`)
+    if (items.includes('')) throw new InvalidValueError(file, entry.line, field, 'empty_item')
     return [...new Set(items)]
   }
+  const labels = found.get('branch_labels')
   return Object.freeze({
     file,
     revision: id,
     downRevisions: Object.freeze(list('down_revision')),
     branchLabels: Object.freeze(list('branch_labels')),
-    dependsOn: Object.freeze(list('depends_on'))
+    dependsOn: Object.freeze(list('depends_on')),
+    ...(labels?.value === UNREADABLE ? { unreadableLabelsLine: labels.line } : {}),
+    risks: Object.freeze(scanner.risks())
   })
 }
 
 /** The fields a statement binds, with their values; [] for any other statement. */
-function readAssignment (tokens: readonly Token[], fail: (problem: string) => never): Array<[Field, Value]> {
+function readAssignment (tokens: readonly Token[], file: string, line: number): Array<[RevisionKey, Found['value']]> {
   const parts = splitAt(tokens, '=')
   const first = tokens[0]
   if (parts.length < 2) {
     const op = tokens[1]?.text ?? ''
     if (first?.kind === 'name' && isField(first.text) && AUGMENTED.test(op)) {
-      fail(`${first.text} is assigned with ${op}, which cannot be read`)
+      if (first.text === 'branch_labels') return [['branch_labels', UNREADABLE]]
+      throw new UnreadableValueError(file, line, first.text, 'augmented', op)
     }
     return [] // an expression, an import, a def, or an annotation without a value
   }
   const value = parts[parts.length - 1]!
-  const out: Array<[Field, Value]> = []
+  const out: Array<[RevisionKey, Found['value']]> = []
   parts.slice(0, -1).forEach((target, i) => {
     // `name` or, for a single target, `name: annotation`.
     const simple = target.length === 1 || (i === 0 && parts.length === 2 && target[1]?.text === ':')
     const name = target[0]
     if (simple && name?.kind === 'name') {
-      if (isField(name.text)) out.push([name.text, evaluate(value, name.text, fail)])
+      if (!isField(name.text)) return
+      const v = readValue(value) // null is None: a value
+      out.push([name.text, v === undefined ? UNREADABLE : v])
       return
     }
     const hidden = target.find((t, k) => t.kind === 'name' && isField(t.text) && target[k - 1]?.text !== '.')
-    if (hidden !== undefined) fail(`${hidden.text} is assigned in a form that cannot be read (write ${hidden.text} = …)`)
+    if (hidden === undefined) return
+    if (hidden.text === 'branch_labels') out.push(['branch_labels', UNREADABLE])
+    else throw new UnreadableValueError(file, line, hidden.text as RevisionKey, 'target')
   })
   return out
 }
 
-function evaluate (tokens: readonly Token[], field: Field, fail: (problem: string) => never): Value {
-  const bad = (): never => fail(`${field} cannot be read (${EXPECTED})`)
-  const items = splitAt(tokens, ',')
-  if (items.length > 1) return elements(items, bad) // a bare tuple: 'a', 'b'
-  return atom(tokens, bad)
-}
-
-function atom (tokens: readonly Token[], bad: () => never): Value {
-  const first = tokens[0]
-  if (first === undefined) return bad()
-  if (tokens.length === 1 && first.kind === 'name' && first.text === 'None') return null
-  if (tokens.every((t) => t.kind === 'string')) {
-    // Adjacent literals concatenate; bytes and f-strings are not plain strings.
-    if (tokens.some((t) => /[bf]/.test(t.prefix ?? ''))) return bad()
-    return tokens.map((t) => t.value ?? '').join('')
+/**
+ * A literal value: None, a string (adjacent literals concatenate), or a tuple or list of
+ * strings, in any parentheses; a bare `'a', 'b'` is a tuple. undefined for anything else.
+ * Recursive descent over an index: every token is looked at once.
+ */
+function readValue (tokens: readonly Token[]): Value | undefined {
+  let i = 0
+  const isOp = (text: string): boolean => tokens[i]?.kind === 'op' && tokens[i]!.text === text
+  // item (',' item)* [','] up to `close` (or the end); a comma makes it a sequence of strings.
+  const sequence = (close: string | undefined): Value | undefined => {
+    const items: Value[] = []
+    let comma = false
+    while (i < tokens.length && !(close !== undefined && isOp(close))) {
+      const v = atom()
+      if (v === undefined) return undefined
+      items.push(v)
+      if (!isOp(',')) break
+      comma = true
+      i++
+    }
+    if (close !== undefined) {
+      if (!isOp(close)) return undefined
+      i++
+    }
+    if (items.length === 0) return close === undefined ? undefined : []
+    // `("a")` is a string; `("a",)`, `["a"]` and `'a', 'b'` are sequences.
+    if (!comma && close !== ']') return items[0]
+    return items.every((v): v is string => typeof v === 'string') ? items : undefined
   }
-  const close = first.text === '(' ? ')' : first.text === '[' ? ']' : undefined
-  if (first.kind !== 'op' || close === undefined || closingIndex(tokens) !== tokens.length - 1) return bad()
-  const inner = tokens.slice(1, -1)
-  if (inner.length === 0) return []
-  const items = splitAt(inner, ',')
-  // `("a")` is a string; `("a",)` and `["a"]` are sequences.
-  if (close === ')' && items.length === 1) return atom(inner, bad)
-  return elements(items, bad)
-}
-
-function elements (items: ReadonlyArray<readonly Token[]>, bad: () => never): string[] {
-  const present = items[items.length - 1]!.length === 0 ? items.slice(0, -1) : items // trailing comma
-  return present.map((item) => {
-    const v = atom(item, bad)
-    return typeof v === 'string' ? v : bad()
-  })
+  const atom = (): Value | undefined => {
+    const t = tokens[i]
+    if (t === undefined) return undefined
+    if (t.kind === 'name' && t.text === 'None') { i++; return null }
+    if (t.kind === 'string') {
+      let s = ''
+      while (tokens[i]?.kind === 'string') {
+        // Bytes and f-strings are not plain strings.
+        if (/[bf]/.test(tokens[i]!.prefix ?? '')) return undefined
+        s += tokens[i]!.value ?? ''
+        i++
+      }
+      return s
+    }
+    if (isOp('(')) { i++; return sequence(')') }
+    if (isOp('[')) { i++; return sequence(']') }
+    return undefined
+  }
+  const value = sequence(undefined)
+  return i === tokens.length ? value : undefined
 }
 
 /** Splits at top-level (bracket depth 0) operator tokens equal to `op`. */
@@ -138,17 +182,4 @@ function splitAt (tokens: readonly Token[], op: string): Token[][] {
     parts[parts.length - 1]!.push(t)
   }
   return op === ';' ? parts.filter((p) => p.length > 0) : parts
-}
-
-/** Index of the bracket that closes tokens[0]. */
-function closingIndex (tokens: readonly Token[]): number {
-  let depth = 0
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!
-    if (t.kind !== 'op') continue
-    if (t.text === '(' || t.text === '[' || t.text === '{') depth++
-    else if (t.text === ')' || t.text === ']' || t.text === '}') depth--
-    if (depth === 0) return i
-  }
-  return -1
 }

@@ -1,6 +1,8 @@
 // Just enough of Python's tokenizer to find module-level assignments: strings (all quote
 // styles and prefixes), comments, bracket and backslash line joining, and each logical
-// line's indentation. Nothing is evaluated here.
+// line's indentation. Nothing is evaluated here. Lines are yielded one at a time, so only the
+// tokens of the current logical line are held, and brackets deeper than Python's own limit
+// stop the tokenizer at once.
 
 export type TokenKind = 'name' | 'string' | 'number' | 'op'
 
@@ -18,11 +20,22 @@ export interface LogicalLine {
   readonly line: number
   /** Column of its first token: 0 means module level. */
   readonly indent: number
+  /** At most MAX_LINE_TOKENS of them. */
   readonly tokens: readonly Token[]
+  /** The line had more tokens than are kept (a huge data literal): `tokens` is its beginning. */
+  readonly truncated?: boolean
 }
 
+/** Tokens kept per logical line: memory stays bounded whatever one line holds. */
+export const MAX_LINE_TOKENS = 10_000
+
+/** CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"). */
+export const MAX_NESTING = 200
+
+export type TokenProblem = 'unterminated_string' | 'unexpected_character' | 'too_deep'
+
 export class TokenError extends Error {
-  constructor (readonly line: number, readonly problem: string) { super(`line ${line}: ${problem}`) }
+  constructor (readonly line: number, readonly problem: TokenProblem, readonly character?: string) { super(`line ${line}: ${problem}`) }
 }
 
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy
@@ -34,18 +47,25 @@ const OPENERS = new Set(['(', '[', '{'])
 const CLOSERS = new Set([')', ']', '}'])
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' }
 
-export function logicalLines (source: string): LogicalLine[] {
-  const lines: LogicalLine[] = []
+export function * logicalLines (source: string): Generator<LogicalLine, void, undefined> {
   let tokens: Token[] = []
   let start = { line: 1, indent: 0 }
   let line = 1
   let depth = 0
   let i = source.charCodeAt(0) === 0xFEFF ? 1 : 0 // a UTF-8 BOM
   let lineStart = i
+  let truncated = false
   const push = (token: Token, at: number): void => {
     // A form feed at the start of a line does not indent it (Python's tokenizer resets the column).
     if (tokens.length === 0) start = { line, indent: source.slice(lineStart, at).replace(/\f/g, '').length }
-    tokens.push(token)
+    if (tokens.length < MAX_LINE_TOKENS) tokens.push(token)
+    else truncated = true
+  }
+  const line_ = (): LogicalLine => {
+    const out = truncated ? { ...start, tokens, truncated } : { ...start, tokens }
+    tokens = []
+    truncated = false
+    return out
   }
   while (i < source.length) {
     const c = source[i]!
@@ -62,10 +82,7 @@ export function logicalLines (source: string): LogicalLine[] {
     }
     if (c === '\n' || c === '\r') {
       i += source.startsWith('\r\n', i) ? 2 : 1
-      if (depth === 0 && tokens.length > 0) {
-        lines.push({ ...start, tokens })
-        tokens = []
-      }
+      if (depth === 0 && tokens.length > 0) yield line_()
       line++
       lineStart = i
       continue
@@ -89,14 +106,13 @@ export function logicalLines (source: string): LogicalLine[] {
     if (number !== undefined) { push({ kind: 'number', text: number }, at); i += number.length; continue }
     OPERATOR.lastIndex = i
     const op = OPERATOR.exec(source)?.[0]
-    if (op === undefined) throw new TokenError(line, `unexpected character ${JSON.stringify(c)}`)
-    if (OPENERS.has(op)) depth++
+    if (op === undefined) throw new TokenError(line, 'unexpected_character', c)
+    if (OPENERS.has(op) && ++depth > MAX_NESTING) throw new TokenError(line, 'too_deep')
     if (CLOSERS.has(op)) depth = Math.max(0, depth - 1)
     push({ kind: 'op', text: op }, at)
     i += op.length
   }
-  if (tokens.length > 0) lines.push({ ...start, tokens })
-  return lines
+  if (tokens.length > 0) yield line_()
 
   // Reads the string whose opening quote is at `q`; returns the index after it.
   function readString (q: number, prefix: string, at: number): number {
@@ -108,7 +124,7 @@ export function logicalLines (source: string): LogicalLine[] {
       // Jump to the next character that can end, escape or break the string.
       STRING_STOP.lastIndex = j
       const stop = STRING_STOP.exec(source)
-      if (stop === null) throw new TokenError(startLine, 'unterminated string')
+      if (stop === null) throw new TokenError(startLine, 'unterminated_string')
       raw += source.slice(j, stop.index)
       j = stop.index
       const ch = source[j]!
@@ -121,7 +137,7 @@ export function logicalLines (source: string): LogicalLine[] {
         continue
       }
       if (ch === '\n' || ch === '\r') {
-        if (quote.length === 1) throw new TokenError(startLine, 'unterminated string')
+        if (quote.length === 1) throw new TokenError(startLine, 'unterminated_string')
         if (!(ch === '\r' && source[j + 1] === '\n')) { line++; lineStart = j + 1 }
       }
       raw += ch

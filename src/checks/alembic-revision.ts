@@ -2,6 +2,9 @@
 // Runs inside the round's READ ONLY transaction, where any error aborts the rest, so the
 // table's existence is asked first (to_regclass never errors on a missing table).
 import { compareRevisions, type Comparison } from '../alembic/compare.js'
+import { pendingRevisions, type Pending } from '../alembic/pending.js'
+import { describeWarning } from '../alembic/warnings.js'
+import type { Expectation } from '../expectation.js'
 import type { AlembicFacts, Status } from '../report.js'
 import type { Check, CheckOutcome } from './check.js'
 
@@ -21,18 +24,19 @@ export const alembicRevision: Check = {
     const rows = tableExists ? await db.query<{ version_num: unknown }>(versionsQuery(qualified)) : []
     const database = [...new Set(rows.map((r) => String(r.version_num)))].sort()
 
+    const scripts = scriptFacts(expectation)
     const heads = expectation.heads
     if (heads === undefined) {
       const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
       return outcome('pass', 'pass', {
         state: 'not_checked', database, expected: [], tableExists
-      }, `no expected revision configured (set ALEMBIC_VERSIONS_DIR or EXPECTED_REVISION); ${seen}`)
+      }, `no expected revision configured (set ALEMBIC_VERSIONS_DIR, ALEMBIC_CONFIG or EXPECTED_REVISION); ${seen}`)
     }
 
     const expected = [...new Set(heads.revisions)].sort()
     const graph = expectation.graph
     const multipleHeads = graph !== undefined ? graph.hasMultipleHeads() : expected.length > 1
-    const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists }
+    const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists, ...scripts }
     const upgrade = multipleHeads ? 'alembic upgrade heads' : 'alembic upgrade head'
     if (!tableExists || database.length === 0) {
       const what = tableExists ? 'is empty' : 'does not exist'
@@ -41,26 +45,54 @@ export const alembicRevision: Check = {
     }
 
     const result = compareRevisions(database, expected, graph)
-    const facts: AlembicFacts = { ...base, state: result.state, ...(result.state === 'behind' ? { pending: result.pending } : {}) }
+    const pending = result.state === 'behind' && graph !== undefined ? pendingRevisions(graph, database, expected) : undefined
+    const facts: AlembicFacts = {
+      ...base,
+      state: result.state,
+      ...(result.state === 'behind' ? { pending: result.pending } : {}),
+      ...(pending !== undefined ? { pendingRevisions: pending.revisions, pendingDestructive: pending.destructive } : {})
+    }
+    const loose = looseNote(scripts.looseScripts)
     if (result.state === 'current') {
       const note = multipleHeads
         ? 'the versions directory has several heads and no merge (alembic upgrade head would refuse; run alembic merge heads)'
         : undefined
+      // A loose script makes every alembic command stop: the state cannot be trusted to stay.
+      if (loose !== undefined) return outcome('warn', 'fail', facts, [loose, note].filter(Boolean).join('; '))
       return outcome('pass', 'pass', facts, note)
     }
-    return outcome('warn', 'fail', facts, describe(result, database, expected, upgrade))
+    return outcome('warn', 'fail', facts, [describe(result, database, expected, upgrade, pending), loose].filter(Boolean).join('; '))
   }
+}
+
+/** Loose scripts and warnings from reading the version locations, for every state. */
+function scriptFacts (expectation: Expectation): Pick<AlembicFacts, 'looseScripts' | 'warnings'> {
+  const v = expectation.versions
+  if (v === undefined) return {}
+  const warnings = v.warnings.map((w) => ({ kind: w.kind, file: w.file, ...(w.line !== undefined ? { line: w.line } : {}), message: describeWarning(w) }))
+  return { ...(v.looseScripts.length > 0 ? { looseScripts: v.looseScripts } : {}), ...(warnings.length > 0 ? { warnings } : {}) }
+}
+
+function looseNote (loose: readonly string[] | undefined): string | undefined {
+  if (loose === undefined || loose.length === 0) return undefined
+  return `${loose.length} loose script${loose.length === 1 ? '' : 's'} in the version locations without a revision, which Alembic refuses to load: ${loose.join(', ')}`
 }
 
 function outcome (status: Status, strictStatus: Status, alembic: AlembicFacts, output: string | undefined): CheckOutcome {
   return { status, strictStatus, alembic, ...(output !== undefined ? { output } : {}) }
 }
 
-function describe (result: Exclude<Comparison, { state: 'current' }>, database: readonly string[], expected: readonly string[], upgrade: string): string {
+function describe (result: Exclude<Comparison, { state: 'current' }>, database: readonly string[], expected: readonly string[], upgrade: string, pending?: Pending): string {
   const list = (ids: readonly string[]): string => ids.join(', ')
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
   switch (result.state) {
-    case 'behind':
-      return `database is behind: ${result.pending} revision${result.pending === 1 ? '' : 's'} to apply (run ${upgrade})`
+    case 'behind': {
+      const risks = [
+        pending !== undefined && pending.destructive > 0 ? `${plural(pending.destructive, 'destructive operation')}: take a backup first` : '',
+        pending !== undefined && pending.failing > 0 ? `${plural(pending.failing, 'operation')} PostgreSQL refuses inside a transaction` : ''
+      ].filter(Boolean)
+      return `database is behind: ${plural(result.pending, 'revision')} to apply${risks.length > 0 ? `, with ${risks.join(', and ')}` : ''} (run ${upgrade})`
+    }
     case 'ahead':
       return `database is ahead: revision ${result.revision} comes after the expected head ${result.head} (newer code already migrated it, as in a rolling deploy)`
     case 'diverged':

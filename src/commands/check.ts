@@ -1,4 +1,5 @@
 // `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
+import { describeWarning } from '../alembic/warnings.js'
 import { CHECKS } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { loadExpectation } from '../expectation.js'
@@ -18,12 +19,15 @@ export interface CheckRun {
   readonly stdout: string
   /** One line for stderr when the database could not be checked. */
   readonly problem?: string
+  /** Lines for stderr from reading the Alembic version locations (they are in the details too). */
+  readonly warnings: readonly string[]
   /** One line for stderr that does not change the exit code (a schema that does not exist). */
   readonly warning?: string
 }
 
 export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
+  const warnings = (expectation.versions?.warnings ?? []).map((w) => `warning: ${describeWarning(w)}`)
   const pool = createPool(config)
   let report: Report
   let warning: string | undefined
@@ -39,7 +43,7 @@ export async function runCheck (config: Config, format: CheckFormat): Promise<Ch
   const errored = report.checks.find((c) => c.errored)
   if (errored !== undefined) {
     const what = report.up ? `${errored.name} could not run` : 'cannot reach the database'
-    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, ...(warning !== undefined ? { warning } : {}) }
+    return { report, exitCode: 2, stdout, problem: `${what}: ${errored.output ?? 'error'}`, warnings, ...(warning !== undefined ? { warning } : {}) }
   }
-  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, ...(warning !== undefined ? { warning } : {}) }
+  return { report, exitCode: overallStatus(report, 'schema') === 'fail' ? 1 : 0, stdout, warnings, ...(warning !== undefined ? { warning } : {}) }
 }

@@ -2,7 +2,7 @@
 // production, a snapshot vs today), with the fix of each finding. Exit 0 when nothing above info
 // differs, 1 when something does; anything that stops the comparison is a SentinelError (exit 2).
 import { randomUUID } from 'node:crypto'
-import { readVersionsDir } from '../alembic/versions-dir.js'
+import { loadVersions } from '../alembic/load.js'
 import { driftOutcome } from '../checks/schema-drift.js'
 import type { Config } from '../config.js'
 import { renderCheck } from '../render/health.js'
@@ -29,7 +29,7 @@ export interface DiffRun {
 export async function runDiff (config: Config, from: string, to: string, format: DiffFormat, now: Date = new Date()): Promise<DiffRun> {
   const sources = { from: parseSource('--from', from), to: parseSource('--to', to) }
   // A broken versions directory stops us before any database is touched.
-  const graph = format === 'alembic' && config.alembicVersionsDir !== undefined ? await readVersionsDir(config.alembicVersionsDir) : undefined
+  const graph = format === 'alembic' ? (await loadVersions({ configFile: config.alembicConfig, versionsDirs: config.alembicVersionsDirs }))?.graph : undefined
   const opts: DiffOptions = {
     schemas: config.schemas,
     severity: config.driftSeverity,

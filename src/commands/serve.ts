@@ -1,6 +1,7 @@
 // `serve`: the HTTP service. Listens at once (503 until the first round), runs rounds in
 // the background, and shuts down gracefully on SIGTERM/SIGINT.
 import type { Logger } from 'pino'
+import { describeWarning } from '../alembic/warnings.js'
 import { CHECKS } from '../checks/index.js'
 import type { Config } from '../config.js'
 import { SentinelError } from '../errors.js'
@@ -29,6 +30,7 @@ export interface RunningService {
 
 export async function startService (config: Config, logger: Logger = createLogger(config.logLevel, secretsOf(config))): Promise<RunningService> {
   const expectation = await loadExpectation(config)
+  for (const w of expectation.versions?.warnings ?? []) logger.warn(describeWarning(w))
   const pool = createPool(config, logger)
   const monitor = startMonitor({ pool, checks: CHECKS, config, expectation, version: VERSION }, logger)
   let shuttingDown = false

@@ -65,6 +65,10 @@ export function renderCheck (check: CheckResult, view: View): Record<string, unk
     if (a.expectedSource !== undefined) out.expectedSource = a.expectedSource
     if (a.pending !== undefined) out.pending = a.pending
     if (a.multipleHeads === true) out.multipleHeads = true
+    if (a.pendingRevisions !== undefined) out.pendingRevisions = a.pendingRevisions
+    if (a.pendingDestructive !== undefined) out.pendingDestructive = a.pendingDestructive
+    if (a.looseScripts !== undefined) out.looseScripts = a.looseScripts
+    if (a.warnings !== undefined) out.warnings = a.warnings
   }
   if (check.observedValue !== undefined) out.observedValue = check.observedValue
   if (check.observedUnit !== undefined) out.observedUnit = check.observedUnit

@@ -1,6 +1,7 @@
 // Report -> the status page for people: one self-contained HTML document, no scripts, no
 // external assets. Pure; every value from the Report or the database passes through `esc`.
 import { checkStatus, overallStatus, summary, type AlembicFacts, type CheckResult, type DriftFacts, type Finding, type Report, type Status } from '../report.js'
+import { alembicRows } from './alembic-html.js'
 import { NO_ROUND_OUTPUT } from './health.js'
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
@@ -124,6 +125,7 @@ function alembicSection (a: AlembicFacts): string {
     ['Pending migrations', `<span id="alembic-pending">${esc(a.pending ?? 0)}</span>`]
   ]
   if (a.multipleHeads === true) rows.push(['Heads', 'several heads without a merge: <code>alembic upgrade head</code> would refuse them'])
+  rows.push(...alembicRows(a, esc))
   return `<section id="alembic">
 <h2>Alembic migration state</h2>
 <table><tbody>

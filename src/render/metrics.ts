@@ -41,6 +41,8 @@ export function renderMetrics (report: Report | undefined, version: string): str
   out.push(family('alembic_at_expected_head', 'gauge', '1 when the database is at the expected Alembic heads.',
     [{ value: alembic?.state === 'current' ? 1 : 0 }]))
   out.push(family('alembic_pending_migrations', 'gauge', 'Alembic revisions still to apply.', [{ value: alembic?.pending ?? 0 }]))
+  out.push(family('alembic_pending_destructive', 'gauge', 'Destructive operations (drops, type changes, DELETE/TRUNCATE) in the Alembic revisions still to apply.',
+    [{ value: alembic?.pendingDestructive ?? 0 }]))
   out.push(family('alembic_revision_info', 'gauge', 'Alembic revisions in the database and expected by the code; always 1.', [
     ...(alembic?.database ?? []).map((revision) => ({ labels: { source: 'database', revision }, value: 1 })),
     ...(alembic?.expected ?? []).map((revision) => ({ labels: { source: 'expected', revision }, value: 1 }))

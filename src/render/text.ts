@@ -1,11 +1,13 @@
 // Report -> the CLI's text output. Pure.
 import { checkStatus, overallStatus, type CheckResult, type Finding, type Report, type View } from '../report.js'
+import { alembicLines } from './alembic-text.js'
 
 export function renderText (report: Report, view: View = 'schema'): string {
   const status = overallStatus(report, view)
   const lines = [`schema-sentinel ${report.version}: ${status.toUpperCase()}`]
   for (const check of report.checks) {
     lines.push(`  ${checkStatus(check, view).padEnd(4)}  ${check.name.padEnd(21)}  ${describe(check)}`)
+    if (check.alembic !== undefined) lines.push(...alembicLines(check.alembic))
     if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingsByTable(check.drift.findings))
   }
   return lines.join('\n') + '\n'

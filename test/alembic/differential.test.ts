@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { RevisionGraph } from '../../src/alembic/graph.js'
 import { readVersionsDir } from '../../src/alembic/versions-dir.js'
-import { VersionsDirError } from '../../src/errors.js'
+import { VersionsDirError } from '../../src/alembic/errors.js'
 import { generateDir, prng } from './random-versions.js'
 
 const PYTHON = '/usr/bin/python3'

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { RevisionGraph, type RevisionSpec } from '../../src/alembic/graph.js'
-import { VersionsDirError } from '../../src/errors.js'
+import {
+  BranchLabelConflictError, DanglingReferenceError, DuplicateRevisionError, RevisionCycleError, UnreadableLabelNeededError, type VersionsDirError
+} from '../../src/alembic/errors.js'
 
 /** r('b', ['a'], { deps: ['x'], labels: ['core'] }) */
 const r = (revision: string, down: string[] = [], more: { labels?: string[], deps?: string[] } = {}): RevisionSpec =>
@@ -108,26 +110,46 @@ t.test('queries do not expose internal state', async (t) => {
   t.equal(graph.pending(['a'], ['a']), 0, 'pending to an explicit target')
 })
 
-const BROKEN: Array<[name: string, revisions: RevisionSpec[], file: string, message: RegExp]> = [
-  ['duplicate revision id', [r('a'), { ...r('a'), file: 'v/a_again.py' }], 'v/a_again.py', /revision a is also defined in v\/a_x\.py/],
-  ['down_revision names nothing', [r('a'), r('b', ['zz'])], 'v/b_x.py', /down_revision of b names zz, which is not a revision/],
-  ['down_revision names a branch label', [r('a', [], { labels: ['core'] }), r('b', ['core'])], 'v/b_x.py', /names core.*only a branch label.*a/],
-  ['depends_on names nothing', [r('a'), r('b', ['a'], { deps: ['nope'] })], 'v/b_x.py', /depends_on of b names nope, which is neither a revision nor a branch label/],
-  ['branch label used twice', [r('a', [], { labels: ['core'] }), r('b', [], { labels: ['core'] })], 'v/b_x.py', /branch label core is also used by revision a \(a_x\.py\)/],
-  ['branch label equal to a revision id', [r('a'), r('b', [], { labels: ['a'] })], 'v/b_x.py', /branch label a is also the id of revision a/],
-  ['self-loop', [r('a', ['a'])], 'v/a_x.py', /cycle.*a -> a/],
-  ['depends_on itself', [r('a', [], { deps: ['a'] })], 'v/a_x.py', /cycle.*a -> a/],
-  ['cycle of three', [r('a', ['c']), r('b', ['a']), r('c', ['b']), r('d')], 'v/a_x.py', /cycle.*a -> c -> b -> a/],
-  ['cycle through depends_on', [r('a', [], { deps: ['b'] }), r('b', ['a'])], 'v/a_x.py', /cycle.*a -> b -> a/]
+type ErrorClass = new (...args: never[]) => VersionsDirError
+const BROKEN: Array<[name: string, revisions: RevisionSpec[], cls: ErrorClass, fields: Record<string, unknown>]> = [
+  ['duplicate revision id', [r('a'), { ...r('a'), file: 'v/a_again.py' }], DuplicateRevisionError, { file: 'v/a_again.py', revision: 'a', otherFile: 'v/a_x.py' }],
+  ['down_revision names nothing', [r('a'), r('b', ['zz'])], DanglingReferenceError, { file: 'v/b_x.py', revision: 'b', key: 'down_revision', target: 'zz', labelOf: undefined }],
+  ['down_revision names a branch label', [r('a', [], { labels: ['core'] }), r('b', ['core'])], DanglingReferenceError, { file: 'v/b_x.py', key: 'down_revision', target: 'core', labelOf: 'a' }],
+  ['depends_on names nothing', [r('a'), r('b', ['a'], { deps: ['nope'] })], DanglingReferenceError, { file: 'v/b_x.py', key: 'depends_on', target: 'nope' }],
+  ['branch label used twice', [r('a', [], { labels: ['core'] }), r('b', [], { labels: ['core'] })], BranchLabelConflictError, { file: 'v/b_x.py', label: 'core', conflict: 'label', other: { revision: 'a', file: 'v/a_x.py' } }],
+  ['branch label equal to a revision id', [r('a'), r('b', [], { labels: ['a'] })], BranchLabelConflictError, { file: 'v/b_x.py', label: 'a', conflict: 'revision_id' }],
+  ['self-loop', [r('a', ['a'])], RevisionCycleError, { file: 'v/a_x.py', cycle: ['a', 'a'] }],
+  ['depends_on itself', [r('a', [], { deps: ['a'] })], RevisionCycleError, { file: 'v/a_x.py', cycle: ['a', 'a'] }],
+  ['cycle of three', [r('a', ['c']), r('b', ['a']), r('c', ['b']), r('d')], RevisionCycleError, { file: 'v/a_x.py', cycle: ['a', 'c', 'b', 'a'] }],
+  ['cycle through depends_on', [r('a', [], { deps: ['b'] }), r('b', ['a'])], RevisionCycleError, { file: 'v/a_x.py', cycle: ['a', 'b', 'a'] }],
+  ['depends_on a label we could not read', [{ ...r('a'), unreadableLabelsLine: 7 }, r('b', [], { deps: ['expand'] })], UnreadableLabelNeededError,
+    { file: 'v/a_x.py', line: 7, referencedBy: { revision: 'b', key: 'depends_on', target: 'expand', file: 'v/b_x.py' } }],
+  ['a down_revision naming nothing is not blamed on unreadable labels', [{ ...r('a'), unreadableLabelsLine: 7 }, r('b', ['expand'])], DanglingReferenceError, { file: 'v/b_x.py', target: 'expand' }]
 ]
 
-t.test('refuses broken graphs, naming the file', async (t) => {
-  for (const [name, revisions, file, message] of BROKEN) {
+t.test('refuses broken graphs with a typed error naming the file', async (t) => {
+  for (const [name, revisions, cls, fields] of BROKEN) {
     const err = t.throws(() => RevisionGraph.fromRevisions(revisions), name) as unknown
-    t.ok(err instanceof VersionsDirError, `${name}: VersionsDirError`)
-    t.equal((err as VersionsDirError).file, file, `${name}: names ${file}`)
-    t.match((err as Error).message, message, name)
+    t.ok(err instanceof cls, `${name}: ${cls.name}`)
+    t.match(err, fields, name)
   }
+})
+
+t.test('an unreadable label nothing depends on leaves the graph as it is', async (t) => {
+  const graph = RevisionGraph.fromRevisions([{ ...r('a'), unreadableLabelsLine: 3 }, r('b', ['a'], { deps: ['a'] })])
+  t.same(graph.heads(), ['b'])
+})
+
+t.test('upgradeOrder: the pending revisions, each after its parents and dependencies', async (t) => {
+  const graph = RevisionGraph.fromRevisions([
+    r('a'), r('b', ['a']), r('c', ['a']), r('m', ['b', 'c']), r('x', [], { deps: ['c'] }), r('y', ['x'])
+  ])
+  t.same(graph.upgradeOrder(['a']), ['b', 'c', 'm', 'x', 'y'])
+  t.same(graph.upgradeOrder(['b']), ['c', 'm', 'x', 'y'])
+  t.same(graph.upgradeOrder(['m', 'y']), [])
+  t.same(graph.upgradeOrder([], ['y']), ['a', 'c', 'x', 'y'], 'to one target, from nothing')
+  const long = RevisionGraph.fromRevisions(Array.from({ length: 20_000 }, (_, i) => r(`r${i}`, i === 0 ? [] : [`r${i - 1}`])))
+  t.equal(long.upgradeOrder(['r0']).length, 19_999, 'no recursion limit')
 })
 
 t.test('a long linear history needs no recursion', async (t) => {

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { parseRevisionFile } from '../../src/alembic/parse-revision-file.js'
-import { VersionsDirError } from '../../src/errors.js'
+import {
+  InvalidValueError, MissingDownRevisionError, RevisionFileTooDeepError, RevisionSyntaxError, UnreadableValueError, VersionsDirError
+} from '../../src/alembic/errors.js'
 
 interface Parsed { revision: string, down?: string[], labels?: string[], deps?: string[] }
 
@@ -101,36 +103,57 @@ t.test('reads module-level assignments', async (t) => {
       revision: expected.revision,
       downRevisions: expected.down ?? [],
       branchLabels: expected.labels ?? [],
-      dependsOn: expected.deps ?? []
+      dependsOn: expected.deps ?? [],
+      risks: []
     }, name)
   }
 })
 
-const BROKEN: Array<[name: string, source: string, message: RegExp]> = [
-  ['revision from a variable', "revision = REV\ndown_revision = None\n", /line 1: revision cannot be read \(expected None/],
-  ['down_revision from a call', "revision = 'a'\ndown_revision = get_parent()\n", /line 2: down_revision cannot be read/],
-  ['bytes', "revision = b'a'\ndown_revision = None\n", /line 1: revision cannot be read/],
-  ['f-string', "revision = 'a'\ndown_revision = f'{x}'\n", /line 2: down_revision cannot be read/],
-  ['None inside a tuple', "revision = 'a'\ndown_revision = ('b', None)\n", /line 2: down_revision cannot be read/],
-  ['a number', "revision = 'a'\ndepends_on = 3\ndown_revision = None\n", /line 2: depends_on cannot be read/],
-  ['revision as a tuple', "revision = ('a', 'b')\ndown_revision = None\n", /line 1: revision must be a non-empty string/],
-  ['empty revision', "revision = ''\ndown_revision = None\n", /line 1: revision must be a non-empty string/],
-  ['illegal character in the id', "revision = 'a-b'\ndown_revision = None\n", /revision id "a-b" contains one of @ - \+/],
-  ['no down_revision', "revision = 'a'\n", /revision a has no down_revision/],
-  ['empty string in a merge', "revision = 'a'\ndown_revision = ('b', '')\n", /line 2: down_revision contains an empty string/],
-  ['unterminated string', "revision = 'a'\ndown_revision = 'b\n", /line 2: unterminated string/],
-  ['unterminated docstring', '"""doc\n\nrevision = \'a\'\n', /line 1: unterminated string/],
-  ['augmented assignment', "revision = 'a'\nrevision += 'b'\ndown_revision = None\n", /line 2: revision is assigned with \+=/],
-  ['tuple unpacking', "revision, down_revision = 'a', None\n", /line 1: revision is assigned in a form that cannot be read/],
-  ['a stray character', "revision = 'a'\ndown_revision = None\n$\n", /line 3: unexpected character "\$"/]
+type ErrorClass = new (...args: never[]) => VersionsDirError
+const BROKEN: Array<[name: string, source: string, cls: ErrorClass, fields: Record<string, unknown>]> = [
+  ['revision from a variable', "revision = REV\ndown_revision = None\n", UnreadableValueError, { line: 1, key: 'revision', form: 'value' }],
+  ['down_revision from a call', "revision = 'a'\ndown_revision = get_parent()\n", UnreadableValueError, { line: 2, key: 'down_revision', form: 'value' }],
+  ['bytes', "revision = b'a'\ndown_revision = None\n", UnreadableValueError, { line: 1, key: 'revision' }],
+  ['f-string', "revision = 'a'\ndown_revision = f'{x}'\n", UnreadableValueError, { line: 2, key: 'down_revision' }],
+  ['None inside a tuple', "revision = 'a'\ndown_revision = ('b', None)\n", UnreadableValueError, { line: 2, key: 'down_revision' }],
+  ['a number', "revision = 'a'\ndepends_on = 3\ndown_revision = None\n", UnreadableValueError, { line: 2, key: 'depends_on' }],
+  ['a constant in depends_on', "revision = 'a'\ndown_revision = None\ndepends_on = (cli.EXPAND,)\n", UnreadableValueError, { line: 3, key: 'depends_on' }],
+  ['revision as a tuple', "revision = ('a', 'b')\ndown_revision = None\n", InvalidValueError, { line: 1, key: 'revision', problem: 'not_a_string' }],
+  ['empty revision', "revision = ''\ndown_revision = None\n", InvalidValueError, { line: 1, problem: 'not_a_string' }],
+  ['illegal character in the id', "revision = 'a-b'\ndown_revision = None\n", InvalidValueError, { line: 1, problem: 'illegal_character', value: 'a-b' }],
+  ['no down_revision', "revision = 'a'\n", MissingDownRevisionError, { revision: 'a' }],
+  ['empty string in a merge', "revision = 'a'\ndown_revision = ('b', '')\n", InvalidValueError, { line: 2, key: 'down_revision', problem: 'empty_item' }],
+  ['unterminated string', "revision = 'a'\ndown_revision = 'b\n", RevisionSyntaxError, { line: 2, problem: 'unterminated_string' }],
+  ['unterminated docstring', '"""doc\n\nrevision = \'a\'\n', RevisionSyntaxError, { line: 1, problem: 'unterminated_string' }],
+  ['augmented assignment', "revision = 'a'\nrevision += 'b'\ndown_revision = None\n", UnreadableValueError, { line: 2, key: 'revision', form: 'augmented', operator: '+=' }],
+  ['tuple unpacking', "revision, down_revision = 'a', None\n", UnreadableValueError, { line: 1, key: 'revision', form: 'target' }],
+  ['a stray character', "revision = 'a'\ndown_revision = None\n$\n", RevisionSyntaxError, { line: 3, problem: 'unexpected_character', character: '$' }],
+  ['brackets deeper than Python allows', `revision = ${'['.repeat(201)}${']'.repeat(201)}\ndown_revision = None\n`, RevisionFileTooDeepError, { line: 1, limit: 200 }]
 ]
 
-t.test('names the file, the line and the problem when a value cannot be read', async (t) => {
-  for (const [name, source, message] of BROKEN) {
+t.test('a value that cannot be read: a typed error with the file, line and key', async (t) => {
+  for (const [name, source, cls, fields] of BROKEN) {
     const err = t.throws(() => parseRevisionFile(source, 'versions/bad.py'), name) as unknown
-    t.ok(err instanceof VersionsDirError, `${name}: VersionsDirError`)
-    t.equal((err as VersionsDirError).file, 'versions/bad.py', `${name}: names the file`)
-    t.match((err as Error).message, message, name)
-    t.match((err as Error).message, /^versions\/bad\.py: /, `${name}: message starts with the file`)
+    t.ok(err instanceof cls, `${name}: ${cls.name}`)
+    t.ok(err instanceof VersionsDirError, `${name}: a VersionsDirError`)
+    t.match(err, { file: 'versions/bad.py', ...fields }, name)
   }
+})
+
+t.test('branch_labels that cannot be read is left for the graph to judge', async (t) => {
+  const cases: Array<[string, string, number]> = [
+    ['a constant', "revision = 'a'\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n", 3],
+    ['a call', "revision = 'a'\ndown_revision = None\n\nbranch_labels = labels()\n", 4],
+    ['augmented', "revision = 'a'\ndown_revision = None\nbranch_labels = ('x',)\nbranch_labels += ('y',)\n", 4],
+    ['in a tuple target', "revision = 'a'\ndown_revision = None\nbranch_labels, x = ('x',), 1\n", 3]
+  ]
+  for (const [name, source, line] of cases) {
+    t.match(parseRevisionFile(source, 'v/a.py'), { revision: 'a', branchLabels: [], unreadableLabelsLine: line }, name)
+  }
+  t.notOk('unreadableLabelsLine' in parseRevisionFile("revision = 'a'\ndown_revision = None\nbranch_labels = X\nbranch_labels = ('core',)\n", 'v/a.py')!,
+    'a later literal assignment wins, as in Python')
+})
+
+t.test('a later literal rebinding a non-literal is what Python binds', async (t) => {
+  t.match(parseRevisionFile("revision = 'a'\ndown_revision = PARENT\ndown_revision = None\n", 'v/a.py'), { revision: 'a', downRevisions: [] })
 })

@@ -7,7 +7,19 @@ import { pick, rng, type Rng } from '../helpers/rng.js'
 export type Rand = Rng
 export const prng = rng
 
-export interface Rev { id: string, down: string[], labels: string[], deps: string[] }
+export interface Rev {
+  id: string
+  down: string[]
+  labels: string[]
+  deps: string[]
+  /** branch_labels written through a class constant (`(cli.L0,)`): Python reads it, we cannot. */
+  labelsViaConstant?: boolean
+}
+
+export interface GenerateOptions {
+  /** Chance that a revision with labels writes them through constants (Neutron style). */
+  readonly constantLabels?: number
+}
 export type Broken = 'missing_down' | 'missing_dep' | 'cycle'
 export interface GeneratedDir {
   readonly revisions: readonly Rev[]
@@ -33,7 +45,7 @@ function makeId (rand: Rand, taken: Set<string>): string {
   }
 }
 
-export function generateDir (rand: Rand): GeneratedDir {
+export function generateDir (rand: Rand, opts: GenerateOptions = {}): GeneratedDir {
   const n = 1 + Math.floor(rand() * 12)
   const taken = new Set<string>()
   const revs: Rev[] = []
@@ -53,6 +65,9 @@ export function generateDir (rand: Rand): GeneratedDir {
     if (broken === 'missing_down') child!.down = [...child!.down.slice(1), 'does_not_exist_1']
     else if (broken === 'missing_dep') pick(rand, revs).deps.push('no_such_label')
     else revs.find((r) => r.id === child!.down[0])!.down.push(child!.id) // parent now revises its child
+  }
+  if (opts.constantLabels !== undefined) {
+    for (const r of revs) if (r.labels.length > 0 && chance(rand, opts.constantLabels)) r.labelsViaConstant = true
   }
   const files = revs.map((r) => ({ name: `${r.id}_${pick(rand, ['init', 'add_column', 'merge', 'fix'])}.py`, source: renderFile(rand, r, revs) }))
   if (chance(rand, 0.3)) files.push({ name: '__init__.py', source: '' })
@@ -108,11 +123,13 @@ function renderFile (rand: Rand, rev: Rev, all: readonly Rev[]): string {
   const assignments = [
     `revision${ann('str')} = ${str(rev.id)}${chance(rand, 0.3) ? '  # the id' : ''}`,
     `down_revision${ann(seq)} = ${chance(rand, 0.1) ? '\\\n    ' : ''}${many(rev.down, true)}`,
-    ...(rev.labels.length > 0 || chance(rand, 0.7) ? [`branch_labels${ann(seq)} = ${many(rev.labels, true)}`] : []),
+    ...(rev.labelsViaConstant === true
+      ? [`class cli:\n${rev.labels.map((l, k) => `    L${k} = ${q}${l}${q}\n`).join('')}\nbranch_labels = (${rev.labels.map((_, k) => `cli.L${k}`).join(', ')},)`]
+      : rev.labels.length > 0 || chance(rand, 0.7) ? [`branch_labels${ann(seq)} = ${many(rev.labels, true)}`] : []),
     ...(rev.deps.length > 0 || chance(rand, 0.7) ? [`depends_on${ann(seq)} = ${many(rev.deps, true)}`] : [])
   ]
   if (chance(rand, 0.2)) assignments.reverse()
-  if (chance(rand, 0.15) && assignments.length > 2) assignments.splice(-2, 2, `${assignments.at(-2)!}; ${assignments.at(-1)!}`)
+  if (chance(rand, 0.15) && assignments.length > 2 && rev.labelsViaConstant !== true) assignments.splice(-2, 2, `${assignments.at(-2)!}; ${assignments.at(-1)!}`)
   lines.push(...assignments, '')
   if (chance(rand, 0.3)) lines.push(`if False:\n    revision = ${q}${DECOY}${q}\n`)
   lines.push(`\ndef upgrade()${annotated ? ' -> None' : ''}:\n    revision = ${q}${DECOY}${q}\n    op.execute("""\ndown_revision = '${DECOY}'\n""")\n`)

@@ -16,6 +16,7 @@ t.test('values follow the Report', async (t) => {
   t.equal(value(text, 'schema_sentinel_drift_findings{kind="missing_column",severity="fail"}'), 1)
   t.equal(value(text, 'schema_sentinel_alembic_at_expected_head'), 0)
   t.equal(value(text, 'schema_sentinel_alembic_pending_migrations'), 2)
+  t.equal(value(text, 'schema_sentinel_alembic_pending_destructive'), 0, 'no risky operation in the pending revisions')
   t.equal(value(text, 'schema_sentinel_alembic_revision_info{source="database",revision="c1d2e3f4g5h6"}'), 1)
   t.equal(value(text, 'schema_sentinel_alembic_revision_info{source="expected",revision="fix_biomarkers_sequence"}'), 1)
   t.equal(value(text, 'schema_sentinel_check_duration_seconds{check="schema:drift"}'), 0.01)
@@ -43,7 +44,7 @@ t.test('label values are escaped', async (t) => {
 t.test('every family has HELP and TYPE, and names carry the prefix', async (t) => {
   const text = renderMetrics(undefined, '0.1.0')
   const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1])
-  t.equal(families.length, 10)
+  t.equal(families.length, 11)
   for (const name of families) t.match(text, new RegExp(`^# HELP ${name} `, 'm'))
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) t.match(line, /^schema_sentinel_/)
   t.equal(value(text, 'schema_sentinel_up'), 0, 'no round yet: not up')
@@ -56,6 +57,7 @@ const CONTRACT: Record<string, [string, string[]]> = {
   schema_sentinel_drift_findings: ['gauge', ['kind', 'severity']],
   schema_sentinel_alembic_at_expected_head: ['gauge', []],
   schema_sentinel_alembic_pending_migrations: ['gauge', []],
+  schema_sentinel_alembic_pending_destructive: ['gauge', []],
   schema_sentinel_alembic_revision_info: ['gauge', ['source', 'revision']],
   schema_sentinel_check_duration_seconds: ['gauge', ['check']],
   schema_sentinel_last_check_timestamp_seconds: ['gauge', []],
