@@ -10,6 +10,7 @@ import { loadConfig, type Flags } from './config.js'
 import { isSentinelError } from './errors.js'
 import { secretsOf } from './postgres/pool.js'
 import { redact } from './redact.js'
+import { escapeControls } from './render/escape.js'
 import { VERSION } from './version.js'
 
 export interface Io {
@@ -25,7 +26,7 @@ class Exit extends Error {
 /** Where the database is and which schemas to read: every command that connects. */
 function withDatabaseFlags (cmd: Command): Command {
   return cmd
-    .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (overrides DATABASE_URL); other local users can read it, password included, in the process list (/proc/<pid>/cmdline): prefer DATABASE_URL')
     .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
 }
 
@@ -60,17 +61,17 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: Flags & { format: CheckFormat }) => {
       const run = await runCheck(config(flags, true), flags.format)
-      for (const warning of run.warnings) io.err(`schema-sentinel: ${warning}\n`)
+      for (const warning of run.warnings) io.err(`schema-sentinel: ${escapeControls(warning)}\n`)
       io.out(run.stdout)
-      if (run.warning !== undefined) io.err(`schema-sentinel: ${run.warning}\n`)
-      if (run.problem !== undefined) io.err(`schema-sentinel: ${run.problem}\n`)
+      if (run.warning !== undefined) io.err(`schema-sentinel: ${escapeControls(run.warning)}\n`)
+      if (run.problem !== undefined) io.err(`schema-sentinel: ${escapeControls(run.problem)}\n`)
       throw new Exit(run.exitCode)
     })
 
   withDatabaseFlags(program.command('snapshot').description('print a manifest of the live database (every column\'s type, nullable and default) to stdout'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
-      io.out(await runSnapshot(config(flags, true), flags.format, (line) => io.err(`schema-sentinel: ${line}\n`)))
+      io.out(await runSnapshot(config(flags, true), flags.format, (line) => io.err(`schema-sentinel: ${escapeControls(line)}\n`)))
       throw new Exit(0)
     })
 
@@ -96,7 +97,7 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags & { check?: boolean }) => {
       const run = await runHeads(config(flags, false), { check: flags.check === true })
       io.out(run.stdout)
-      for (const note of run.notes) io.err(`schema-sentinel: ${note}\n`)
+      for (const note of run.notes) io.err(`schema-sentinel: ${escapeControls(note)}\n`)
       throw new Exit(run.exitCode)
     })
 
@@ -109,11 +110,11 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
       // `--help`, `help` and `--version` exit 0; help shown for a missing command is a usage error.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0
       if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2
-      io.err(`schema-sentinel: ${err.message.replace(/^error: /, '')}\n`)
+      io.err(`schema-sentinel: ${escapeControls(err.message.replace(/^error: /, ''))}\n`)
       return 2
     }
     const message = isSentinelError(err) ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`
-    io.err(`schema-sentinel: ${redact(message.split('\n')[0] ?? '', secrets)}\n`)
+    io.err(`schema-sentinel: ${escapeControls(redact(message.split('\n')[0] ?? '', secrets))}\n`)
     return 2
   }
 }

@@ -1,6 +1,7 @@
 // Runs rounds in the background, one at a time, and keeps the latest Report.
 // HTTP handlers only ever read `latest()`: request rate never becomes database load.
 import type { Logger } from 'pino'
+import { reportRoleWarning } from './checks/connectivity.js'
 import { runRound, type RoundDeps } from './round.js'
 import { overallStatus, type Report } from './report.js'
 
@@ -20,6 +21,7 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
   let latest: Report | undefined
   let running: Promise<Report> | undefined
   let stopped = false
+  let roleWarned = false
   const stopping = new AbortController()
   let resolveFirst!: (r: Report) => void
   const firstRound = new Promise<Report>((resolve) => { resolveFirst = resolve })
@@ -36,6 +38,12 @@ export function startMonitor (deps: RoundDeps, logger?: Logger): Monitor {
       // A round cut short by stop() says "timeout": not news to keep while shutting down.
       if (stopping.signal.aborted) return latest
       logTransition(logger, latest, report)
+      // Once, on the first round that reached the database as a powerful role.
+      const warning = roleWarned ? undefined : reportRoleWarning(report)
+      if (warning !== undefined) {
+        roleWarned = true
+        logger?.warn(warning)
+      }
       latest = report
       resolveFirst(report)
       return report

@@ -81,6 +81,13 @@ export interface DriftFacts {
   readonly columnsCompared: number
 }
 
+/** The role the sentinel's session runs as (postgres:connectivity reads it). */
+export interface RoleFacts {
+  readonly name: string
+  readonly superuser: boolean
+  readonly bypassRls: boolean
+}
+
 export interface CheckResult {
   readonly name: CheckName
   /** Status as `/health` reads it. */
@@ -98,6 +105,7 @@ export interface CheckResult {
   readonly time: string
   readonly alembic?: AlembicFacts
   readonly drift?: DriftFacts
+  readonly role?: RoleFacts
 }
 
 export interface Report {

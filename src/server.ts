@@ -1,6 +1,7 @@
 // The Fastify layer: thin. It reads the latest Report through ServiceState and renders it.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { capConnections, connectionCap, HTTP_LIMITS } from './http-limits.js'
 import { createProcessMetrics, type ProcessMetrics } from './process-metrics.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
@@ -25,8 +26,10 @@ export function buildApp (opts: AppOptions): FastifyInstance {
     // While closing, requests already on a connection get the real answer (with Connection:
     // close), not Fastify's bare 503: /health/live and /metrics never answer 503.
     return503OnClosing: false,
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    ...HTTP_LIMITS
   })
+  capConnections(app.server, connectionCap())
 
   // From the moment shutdown starts (readiness 503, the drain) every answer carries Connection:
   // close, and the connection closes after it: keep-alive clients reconnect while we still

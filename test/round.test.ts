@@ -73,7 +73,8 @@ t.test('unreachable database: connectivity fails, the others are skipped, not co
 
 t.test('every check runs read-only, even as superuser', async (t) => {
   await pg.query('CREATE TABLE IF NOT EXISTS victim (id int)')
-  const writes = ['INSERT INTO victim VALUES (1)', 'CREATE TABLE pwned (id int)', 'SET TRANSACTION READ WRITE']
+  // Qualified: the transaction's search_path is pinned to pg_catalog, pg_temp.
+  const writes = ['INSERT INTO public.victim VALUES (1)', 'CREATE TABLE public.pwned (id int)', 'SET TRANSACTION READ WRITE']
   for (const sql of writes) {
     const writer = check('schema:drift', async ({ db }) => { await db.query('SELECT 1'); await db.query(sql); return { status: 'pass' } })
     const report = await round([connectivity, writer])

@@ -4,7 +4,7 @@ import type { Config } from '../config.js'
 import type { Expectation } from '../expectation.js'
 import type { Db } from '../postgres/lease.js'
 import type { DriftMemo } from '../schema/drift-memo.js'
-import type { AlembicFacts, CheckName, DriftFacts, Status } from '../report.js'
+import type { AlembicFacts, CheckName, DriftFacts, RoleFacts, Status } from '../report.js'
 
 export interface CheckContext {
   readonly db: Db
@@ -28,6 +28,7 @@ export interface CheckOutcome {
   readonly output?: string
   readonly alembic?: AlembicFacts
   readonly drift?: DriftFacts
+  readonly role?: RoleFacts
 }
 
 export interface Check {

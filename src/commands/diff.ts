@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { loadVersions } from '../alembic/load.js'
 import { driftOutcome } from '../checks/schema-drift.js'
 import type { Config } from '../config.js'
+import { escapeControls } from '../render/escape.js'
 import { renderCheck } from '../render/health.js'
 import type { CheckResult, DriftFacts, Finding } from '../report.js'
 import { SUPABASE_SCHEMAS, type CatalogSnapshot } from '../schema/catalog.js'
@@ -105,22 +106,20 @@ function isUnknown (f: Finding, unknown: Unknown): boolean {
   return what !== undefined && f.column !== undefined && f.table !== undefined && unknown.has(unknownKey(f.table, f.column, what))
 }
 
-const printable = (text: string) => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-
 /** Grouped by table, like `check`, each finding followed by its SQL fix. */
 function diffText (drift: DriftFacts, status: string, names: { from: string, to: string }): string {
   const n = drift.findings.length
   const lines = [
     `schema-sentinel diff: ${status.toUpperCase()}, ${n} finding${n === 1 ? '' : 's'} (${drift.tablesCompared} tables, ${drift.columnsCompared} columns compared)`,
-    `  from: ${printable(names.from)}`,
-    `  to:   ${printable(names.to)}`
+    `  from: ${names.from}`,
+    `  to:   ${names.to}`
   ]
   let subject: string | undefined
   for (const f of drift.findings) {
     const name = f.table ?? (f as { type?: string }).type ?? ''
-    if (name !== subject) lines.push(`        ${printable(subject = name)}`)
-    lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${printable(f.message)}`)
-    if (f.fix !== undefined) lines.push(...f.fix.sql.split('\n').map((l, i) => `                ${i === 0 ? 'fix: ' : '     '}${printable(l)}`))
+    if (name !== subject) lines.push(`        ${subject = name}`)
+    lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
+    if (f.fix !== undefined) lines.push(...f.fix.sql.split('\n').map((l, i) => `                ${i === 0 ? 'fix: ' : '     '}${l}`))
   }
-  return lines.join('\n') + '\n'
+  return lines.map(escapeControls).join('\n') + '\n'
 }

@@ -5,6 +5,7 @@ import { DatabaseError } from '../errors.js'
 import { describeError } from '../postgres/describe-error.js'
 import { Lease, type Db } from '../postgres/lease.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
+import { readVersionTable } from '../postgres/version-table.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog } from '../schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../schema/to-manifest.js'
@@ -15,8 +16,6 @@ export type SnapshotFormat = 'json' | 'yaml'
 /** A one-off read may take longer than a round's CHECK_TIMEOUT_MS (a large catalog over a slow link). */
 export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 
-const VERSION_TABLE_EXISTS = 'SELECT pg_catalog.to_regclass($1::text) IS NOT NULL AS present'
-const versionRows = (table: string) => `SELECT version_num::text AS version_num FROM ${table} ORDER BY 1`
 
 /** `warn` gets one line when SCHEMAS names a schema the database does not have. */
 export async function runSnapshot (config: Config, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
@@ -53,10 +52,8 @@ export async function runSnapshot (config: Config, format: SnapshotFormat, warn?
   }
 }
 
-/** Rows of the version table, or undefined when it does not exist (checked first: a failed query would abort the transaction). */
+/** Rows of the version table, sorted, or undefined when it does not exist. */
 export async function readAlembicHeads (db: Db, table: Config['alembicVersionTable']): Promise<string[] | undefined> {
-  const name = [table.schema, table.table].filter((p) => p !== undefined).map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
-  const [row] = await db.query<{ present: boolean }>(VERSION_TABLE_EXISTS, [name])
-  if (row?.present !== true) return undefined
-  return (await db.query<{ version_num: string }>(versionRows(name))).map((r) => r.version_num)
+  const rows = await readVersionTable(db, table)
+  return rows === undefined ? undefined : [...new Set(rows)].sort()
 }

@@ -1,5 +1,6 @@
 // Turns any database error into one safe line: error class, SQLSTATE or errno, no secrets.
 import { redact } from '../redact.js'
+import { escapeControls } from '../render/escape.js'
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -28,5 +29,6 @@ export function describeError (err: unknown, secrets: readonly string[] = []): s
   }
   // AggregateError from a host with several addresses: the first says enough.
   if (text === '' && err instanceof AggregateError && err.errors[0] !== undefined) return describeError(err.errors[0], secrets)
-  return redact(text.replace(/\s+/g, ' ').trim(), secrets)
+  // Server messages quote names: one line, and no control character from the database.
+  return escapeControls(redact(text.replace(/\s+/g, ' ').trim(), secrets))
 }

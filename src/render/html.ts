@@ -1,6 +1,7 @@
 // Report -> the status page for people: one self-contained HTML document, no scripts, no
 // external assets. Pure; every value from the Report or the database passes through `esc`.
 import { checkStatus, overallStatus, summary, type AlembicFacts, type CheckResult, type DriftFacts, type Finding, type Report, type Status } from '../report.js'
+import { reportRoleWarning } from '../checks/connectivity.js'
 import { alembicRows } from './alembic-html.js'
 import { NO_ROUND_OUTPUT } from './health.js'
 
@@ -30,7 +31,7 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-widt
 h1{font-size:1.6rem}.status{display:inline-block;padding:.1em .6em;border-radius:.3em;font-weight:bold;color:#fff}
 .pass{background:#1a7f37}.warn{background:#9a6700}.fail{background:#cf222e}.info{background:#57606a}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
-code{font-family:ui-monospace,monospace}.muted{color:#57606a}.num{white-space:nowrap}.fix{margin:.3em 0 0;white-space:pre-wrap}`
+code{font-family:ui-monospace,monospace}.notice{border-left:.3em solid #9a6700;padding:.3em .8em;background:#fff8c5}.muted{color:#57606a}.num{white-space:nowrap}.fix{margin:.3em 0 0;white-space:pre-wrap}`
 
 export function renderHtml (report: Report | undefined, opts: HtmlOptions): RenderedPage {
   const status: Status = report === undefined ? 'fail' : overallStatus(report, 'health')
@@ -42,6 +43,8 @@ export function renderHtml (report: Report | undefined, opts: HtmlOptions): Rend
   } else {
     const output = summary(report, 'health')
     if (output !== undefined) parts.push(`<p id="summary"><strong>${esc(output)}</strong></p>`)
+    const warning = reportRoleWarning(report)
+    if (warning !== undefined) parts.push(`<p id="role-warning" class="notice"><strong>Warning:</strong> ${esc(warning)}</p>`)
     parts.push(checksTable(report.checks))
     const alembic = report.checks.find((c) => c.alembic !== undefined)?.alembic
     if (alembic !== undefined) parts.push(alembicSection(alembic))

@@ -1,4 +1,6 @@
-// Report -> the CLI's text output. Pure.
+// Report -> the CLI's text output. Pure. Every line is escaped: names, revisions and messages
+// come from the database and from files.
+import { escapeControls } from './escape.js'
 import { checkStatus, overallStatus, type CheckResult, type Finding, type Report, type View } from '../report.js'
 import { alembicLines } from './alembic-text.js'
 
@@ -10,7 +12,7 @@ export function renderText (report: Report, view: View = 'schema'): string {
     if (check.alembic !== undefined) lines.push(...alembicLines(check.alembic))
     if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingsByTable(check.drift.findings))
   }
-  return lines.join('\n') + '\n'
+  return lines.map(escapeControls).join('\n') + '\n'
 }
 
 function describe (check: CheckResult): string {

@@ -1,15 +1,14 @@
 // GET / (and HEAD): the status page for people. Same token rule as the health details:
-// with HEALTH_TOKEN set, details need the token, from `Authorization: Bearer`, `?token=`,
-// or the cookie a form POST sets. The cookie holds a keyed hash of the token, never the
-// token itself, so it cannot be replayed against /health or /metrics.
-import { createHmac } from 'node:crypto'
+// with HEALTH_TOKEN set, details need the token, from `Authorization: Bearer`, or a session
+// cookie that the token form (POST /) or `?token=` sets. `?token=` then redirects to `/`, so the
+// token leaves the address bar, the history and the page's 30 s refresh.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HTML_CONTENT_TYPE, renderHtml } from '../render/html.js'
 import { bearerToken, tokenMatches } from './auth.js'
 import type { RouteOptions } from './options.js'
+import { issueSession, SESSION_TTL_S, sessionValid } from './session.js'
 
 export const STATUS_COOKIE = 'sentinel_status'
-const COOKIE_MAX_AGE_S = 30 * 24 * 3600
 const FORM_BODY_LIMIT = 4096
 
 // No scripts, nothing from elsewhere; the inline <style> is the only exception.
@@ -20,11 +19,6 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer'
 }
 
-/** What the cookie stores for a token: an HMAC keyed by the token. */
-export function cookieValue (token: string): string {
-  return createHmac('sha256', token).update('schema-sentinel status page').digest('hex')
-}
-
 function readCookie (header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=')
@@ -33,22 +27,35 @@ function readCookie (header: string | undefined, name: string): string | undefin
   return undefined
 }
 
-type Access = { details: boolean, rejected: boolean }
+type Access = { details: boolean, rejected: boolean, fromQuery?: boolean }
 
 function access (expected: string | undefined, req: FastifyRequest): Access {
   if (expected === undefined) return { details: true, rejected: false }
-  const query = (req.query as Record<string, unknown> | undefined)?.token
-  const given = bearerToken(req.headers.authorization) ?? (typeof query === 'string' ? query : undefined)
-  if (given !== undefined) {
-    const ok = tokenMatches(expected, given)
+  const bearer = bearerToken(req.headers.authorization)
+  if (bearer !== undefined) {
+    const ok = tokenMatches(expected, bearer)
     return { details: ok, rejected: !ok }
+  }
+  const query = (req.query as Record<string, unknown> | undefined)?.token
+  if (typeof query === 'string') {
+    const ok = tokenMatches(expected, query)
+    return { details: ok, rejected: !ok, fromQuery: ok }
   }
   const cookie = readCookie(req.headers.cookie, STATUS_COOKIE)
   if (cookie !== undefined) {
-    const ok = tokenMatches(cookieValue(expected), cookie)
-    return { details: ok, rejected: !ok }
+    const ok = sessionValid(expected, cookie)
+    // An expired or foreign session asks for the token again without calling it wrong.
+    return { details: ok, rejected: false }
   }
   return { details: false, rejected: false }
+}
+
+/** A session cookie, then a 303 to `/`: what the token form and `?token=` answer. */
+function startSession (req: FastifyRequest, reply: FastifyReply, token: string): FastifyReply {
+  const secure = req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https'
+  // Lax, not Strict: a link to the page from elsewhere (a chat, an alert) must reach it with the session.
+  const cookie = `${STATUS_COOKIE}=${issueSession(token)}; Path=/; Max-Age=${SESSION_TTL_S}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`
+  return reply.header('Set-Cookie', cookie).redirect('/', 303)
 }
 
 export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -63,16 +70,18 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
     return reply.code(statusCode).headers(SECURITY_HEADERS).type(HTML_CONTENT_TYPE).send(html)
   }
 
-  app.get('/', async (req, reply) => page(reply, access(opts.healthToken, req)))
+  app.get('/', async (req, reply) => {
+    const given = access(opts.healthToken, req)
+    if (given.fromQuery === true && opts.healthToken !== undefined) return startSession(req, reply, opts.healthToken)
+    return page(reply, given)
+  })
 
   app.post('/', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
     const expected = opts.healthToken
     const token = (req.body as Record<string, unknown> | undefined)?.token
     if (expected === undefined) return reply.redirect('/', 303)
     if (typeof token !== 'string' || !tokenMatches(expected, token)) return page(reply, { details: false, rejected: true })
-    const secure = req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https'
-    const cookie = `${STATUS_COOKIE}=${cookieValue(expected)}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`
-    return reply.header('Set-Cookie', cookie).redirect('/', 303)
+    return startSession(req, reply, expected)
   })
   opts.allow('/', ['GET', 'HEAD', 'POST'])
 }

@@ -2,6 +2,7 @@
 // never one query per table), limited to the given schemas. Every query here cannot fail on a
 // healthy server: an error would abort the check's read-only transaction.
 import type { Db } from '../postgres/lease.js'
+import { APP_SEARCH_PATH } from '../postgres/search-path.js'
 
 /**
  * Ordinary and partitioned tables (partitions are left out: their parent stands for them; views
@@ -12,27 +13,31 @@ import type { Db } from '../postgres/lease.js'
  * relation (relid 0), which skips building a per-table context and makes the query a third
  * faster; a generated column's expression does refer to columns and keeps its relation.
  * `hash` is a digest of that array: everything the diff reads of a table but its name.
+ *
+ * These run with the app's search_path (APP_SEARCH_PATH) and so name every function and operator
+ * with its schema: an unqualified one could resolve to a function the database's owner planted.
  */
 const TABLES_FROM = `
 FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 CROSS JOIN LATERAL (
   SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
            a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-           CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END)
-                                       FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END,
+           CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated OPERATOR(pg_catalog.=) '' THEN 0 ELSE d.adrelid END)
+                                       FROM pg_catalog.pg_attrdef d WHERE d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum) END,
            a.attidentity, a.attgenerated) ORDER BY a.attnum) AS columns
     FROM pg_catalog.pg_attribute a
-   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) l
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])`
-const HASH = "COALESCE(pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(l.columns::text)), 'base64'), '')"
+   WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) l
+WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NOT c.relispartition
+  AND n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])`
+const HASH = "COALESCE(pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(l.columns::pg_catalog.text)), 'base64'), '')"
 
 /** Every table with its columns. */
 export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, ${HASH} AS hash${TABLES_FROM}`
 /** Every table with its digest only: a few bytes a table instead of its columns. */
-export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::text AS oid, ${HASH} AS hash${TABLES_FROM}`
+export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::pg_catalog.text AS oid, ${HASH} AS hash${TABLES_FROM}`
 /** The tables given by oid ($2), with their columns. */
-export const CHANGED_TABLES_SQL = `${CATALOG_SQL} AND c.oid = ANY($2::oid[])`
+export const CHANGED_TABLES_SQL = `${CATALOG_SQL} AND c.oid OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.oid[])`
 
 /** Supabase manages these; they are compared only when SCHEMAS names them. */
 export const SUPABASE_SCHEMAS: ReadonlySet<string> = new Set([
@@ -96,6 +101,7 @@ export async function * catalogTables (db: Db, schemas: readonly string[], opts:
   const list = [...new Set(schemas)]
   if (opts.oids?.length === 0) return
   const [sql, params] = opts.oids === undefined ? [CATALOG_SQL, [list]] : [CHANGED_TABLES_SQL, [list, opts.oids]]
+  await db.query(APP_SEARCH_PATH)
   await db.query(`DECLARE schema_sentinel_catalog NO SCROLL CURSOR FOR ${sql}`, params)
   const types = new Map<string, string>() // one string per type name, not one per column
   const fetch = (): Promise<TableRow[]> => {
@@ -118,6 +124,7 @@ export async function * catalogTables (db: Db, schemas: readonly string[], opts:
 
 /** Every live table's digest, without its columns. */
 export async function readTableHashes (db: Db, schemas: readonly string[]): Promise<TableHash[]> {
+  await db.query(APP_SEARCH_PATH)
   return await db.query<TableHash>(TABLE_HASHES_SQL, [[...new Set(schemas)]])
 }
 

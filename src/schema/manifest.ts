@@ -1,17 +1,21 @@
 // Loads an expected-schema manifest (JSON or YAML), checks it against schema/manifest.schema.json,
 // and expands the shorthands. Every error names the file, the path inside it, the line and the problem.
 import { readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml'
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import { ManifestError } from '../errors.js'
 import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
-import { jsonErrorLine } from './json-error.js'
+import { FileTooLarge, readBounded } from './bounded-read.js'
+import { jsonErrorLine, jsonPathLine } from './json-error.js'
 import { parseTableKey } from './names.js'
 import { parseType, TypeSyntaxError } from './normalise.js'
 
 export const MANIFEST_VERSION = 1
+/** A manifest of 20,000 tables is about 16 MB as JSON; more is not a manifest. */
+export const MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+/** Larger YAML is not parsed a second time (by the position-keeping parser) to find an error's line. */
+const YAML_RELOCATE_MAX_BYTES = 1024 * 1024
 // src/schema/ and dist/schema/ are both two levels below the package root.
 const SCHEMA_URL = new URL('../../schema/manifest.schema.json', import.meta.url)
 
@@ -31,8 +35,9 @@ function validate (data: unknown): ErrorObject | undefined {
 export async function loadManifest (file: string): Promise<ExpectedSchema> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readBounded(file, MANIFEST_MAX_BYTES)
   } catch (err) {
+    if (err instanceof FileTooLarge) throw new ManifestError(file, '', `is larger than ${MANIFEST_MAX_BYTES / 1024 / 1024} MB, the most a manifest may be`)
     const code = (err as NodeJS.ErrnoException).code
     const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a manifest file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`
     throw new ManifestError(file, '', problem, { cause: err })
@@ -44,13 +49,19 @@ export async function loadManifest (file: string): Promise<ExpectedSchema> {
 export function parseManifest (text: string, file: string): ExpectedSchema {
   const json = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*\{/.test(text))
   const lines = new LineCounter()
-  // JSON is parsed as YAML only to find an error's line: a 5,000-table manifest takes
-  // JSON.parse 0.1 s and the YAML parser 20 s (and hundreds of MB), so only on error.
+  // The position-keeping YAML parser takes 20 s and hundreds of MB on a 5,000-table manifest:
+  // JSON errors are located by a linear scan instead, large YAML ones by path alone.
   let parsed: Document | undefined
   const doc = (): Document => parsed ??= parseDocument(text, { lineCounter: lines, prettyErrors: false })
-  const where = (path: readonly Segment[], problem: string): ManifestError => {
+  const lineOf = (path: readonly Segment[]): number | undefined => {
+    if (json) return jsonPathLine(text, path)
+    if (text.length > YAML_RELOCATE_MAX_BYTES) return undefined
     const offset = offsetOf(doc(), path)
-    const line = offset !== undefined ? `line ${lines.linePos(offset).line}` : ''
+    return offset !== undefined ? lines.linePos(offset).line : undefined
+  }
+  const where = (path: readonly Segment[], problem: string): ManifestError => {
+    const number = lineOf(path)
+    const line = number !== undefined ? `line ${number}` : ''
     const at = path.length === 0 ? line : `${formatPath(path)}${line !== '' ? ` (${line})` : ''}`
     return new ManifestError(file, at, problem)
   }
@@ -63,9 +74,12 @@ export function parseManifest (text: string, file: string): ExpectedSchema {
       throw syntaxError(file, 'JSON', text, undefined, (err as Error).message)
     }
   } else {
-    const fast = fastYaml(text)
+    let failure: { line: number, reason: string } | undefined
+    const fast = fastYaml(text, (e) => { failure = e })
     if (fast !== undefined) {
       data = fast
+    } else if (failure !== undefined && text.length > YAML_RELOCATE_MAX_BYTES) {
+      throw new ManifestError(file, `line ${failure.line}`, `malformed YAML: ${failure.reason}`)
     } else {
       if (doc().errors.length > 0) throw syntaxError(file, 'YAML', text, doc(), doc().errors[0]!.message)
       try {
@@ -99,11 +113,13 @@ export function parseManifest (text: string, file: string): ExpectedSchema {
  * (a syntax error, a duplicate key, an unknown tag) or the document uses aliases to
  * collections (js-yaml shares them, and has no limit on alias expansion): undefined then.
  */
-function fastYaml (text: string): Json | undefined {
+function fastYaml (text: string, failed: (error: { line: number, reason: string }) => void): Json | undefined {
   let data: unknown
   try {
     data = loadYaml(text, { schema: CORE_SCHEMA })
-  } catch {
+  } catch (err) {
+    const e = err as { mark?: { line?: number }, reason?: string, message?: string }
+    failed({ line: (e.mark?.line ?? 0) + 1, reason: e.reason ?? e.message ?? 'cannot be read' })
     return undefined
   }
   return isTree(data) ? data as Json : undefined

@@ -53,14 +53,16 @@ t.test('later rounds re-read only changed tables, and find what a full read find
 
   const first = await agree('first round', [])
   // The design: a fixed, small number of set-based queries, never one per table. 12 tables fit
-  // one batch, so the first round is one cursor over one query, read by one FETCH.
-  t.same(first, ['DECLARE schema_sentinel_catalog', 'FETCH FORWARD', 'CLOSE schema_sentinel_catalog'], 'the first round: one query through the cursor, not one per table')
-  t.same(await agree('unchanged', []), ['SELECT n.nspname'], 'an unchanged database: one digest query, no columns read')
+  // one batch, so the first round is one cursor over one query, read by one FETCH. Each read
+  // first sets the search_path names are printed with (the app's, pg_catalog first).
+  const APP_PATH = "SELECT pg_catalog.set_config('search_path',"
+  t.same(first, [APP_PATH, 'DECLARE schema_sentinel_catalog', 'FETCH FORWARD', 'CLOSE schema_sentinel_catalog'], 'the first round: one query through the cursor, not one per table')
+  t.same(await agree('unchanged', []), [APP_PATH, 'SELECT n.nspname'], 'an unchanged database: one digest query, no columns read')
 
   await sql('ALTER TABLE t3 ADD COLUMN extra text; ALTER TABLE t5 ALTER COLUMN id DROP NOT NULL')
   const changed = await agree('two tables altered', ['extra_column public.t3.extra', 'nullability_mismatch public.t5.id'])
-  t.same(changed, ['SELECT n.nspname', 'DECLARE schema_sentinel_catalog', 'FETCH FORWARD', 'CLOSE schema_sentinel_catalog'], 'the digests, then both changed tables in one query')
-  t.same(await agree('unchanged again', ['extra_column public.t3.extra', 'nullability_mismatch public.t5.id']), ['SELECT n.nspname'], 'their findings are remembered')
+  t.same(changed, [APP_PATH, 'SELECT n.nspname', APP_PATH, 'DECLARE schema_sentinel_catalog', 'FETCH FORWARD', 'CLOSE schema_sentinel_catalog'], 'the digests, then both changed tables in one query')
+  t.same(await agree('unchanged again', ['extra_column public.t3.extra', 'nullability_mismatch public.t5.id']), [APP_PATH, 'SELECT n.nspname'], 'their findings are remembered')
 
   await sql('DROP TABLE t7; CREATE TABLE surprise (id integer); ALTER TABLE t3 DROP COLUMN extra')
   await agree('dropped, created, reverted', ['nullability_mismatch public.t5.id', 'extra_table public.surprise', 'missing_table public.t7'].sort(byTable))

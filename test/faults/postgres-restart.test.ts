@@ -21,7 +21,10 @@ t.test('stop and start PostgreSQL (fast, then immediate)', async (t) => {
   await svc.waitFor('/health', (r) => r.status === 200, 15_000, auth)
   for (const mode of ['fast', 'immediate'] as const) {
     await pg.stop(mode)
-    const down = await svc.waitFor('/health', (r) => r.status === 503, 5_000, auth)
+    // The stop can land mid-round, after connectivity passed: that round fails in a later check.
+    // Wait for the first round that began with the server down.
+    const connectivityFails = (body: string): boolean => JSON.parse(body).checks['postgres:connectivity'][0].status === 'fail'
+    const down = await svc.waitFor('/health', (r, b) => r.status === 503 && connectivityFails(b), 5_000, auth)
     const body = JSON.parse(down.body)
     t.equal(body.status, 'fail', `${mode} stop: /health fails`)
     t.match(body.checks['postgres:connectivity'][0].output, /refused|reset|terminat|shut|closed|ECONN|57P0/i, `${mode} stop: output says why`)

@@ -60,8 +60,10 @@ t.test('terminated during a round: that round fails truthfully, the next passes'
     }
     t.equal(killed.length, 1, `try ${i}: a session inside a round was terminated`)
     const failed = await svc.waitFor('/health', (r) => r.status === 503, 10_000, auth(token))
-    t.match(JSON.parse(failed.body).checks['postgres:connectivity'][0].output,
-      /terminat|57P01|closed/i, `try ${i}: the interrupted round says what happened`)
+    // Usually the kill lands in the first check; when the slow link began mid-round, in a later one.
+    const outputs = Object.values(JSON.parse(failed.body).checks as Record<string, Array<{ status: string, output?: string }>>)
+      .flat().filter((c) => c.status === 'fail').map((c) => c.output)
+    t.match(outputs[0], /terminat|57P01|closed/i, `try ${i}: the interrupted round says what happened`)
     proxy.set('pass')
     const next = await nextRound(svc, connectivityTime(failed.body), token)
     t.equal(next.res.status, 200, `try ${i}: the next round passes`)

@@ -124,3 +124,13 @@ t.test('self-contained: no scripts, no external assets', async (t) => {
   t.notMatch(html, /(src|href)=/i)
   t.notMatch(html, /https?:\/\//)
 })
+
+t.test('a superuser or BYPASSRLS role is warned about, with details only', async (t) => {
+  const as = (role: CheckResult['role']) => report([check({ name: 'postgres:connectivity', observedValue: 2.1, observedUnit: 'ms', role })])
+  const superuser = renderHtml(as({ name: 'postgres', superuser: true, bypassRls: true }), { ...info, details: true }).html
+  t.match(superuser, '<p id="role-warning" class="notice"><strong>Warning:</strong> connected as postgres, a superuser: schema-sentinel only reads the catalog and the version table; give it a least-privilege role (README: Database role)</p>')
+  t.match(renderHtml(as({ name: 'svc', superuser: false, bypassRls: true }), { ...info, details: true }).html, 'connected as svc, a role that bypasses row-level security')
+  t.notMatch(renderHtml(as({ name: 'schema_sentinel', superuser: false, bypassRls: false }), { ...info, details: true }).html, 'role-warning', 'a plain role: no warning')
+  t.notMatch(renderHtml(as({ name: 'postgres', superuser: true, bypassRls: true }), { ...info, details: false }).html, 'role-warning', 'not without the token: it tells an attacker what the sentinel can do')
+  t.notMatch(renderHtml(as({ name: '<b>x', superuser: true, bypassRls: false }), { ...info, details: true }).html, '<b>x', 'the role name is escaped')
+})

@@ -37,14 +37,19 @@ t.test('token rules over HTTP', async (t) => {
   t.equal(head.status, 200)
   t.equal(head.headers.get('content-type'), 'text/html; charset=utf-8')
 
-  for (const [how, init, path] of [
-    ['bearer header', { headers: { authorization: `Bearer ${TOKEN}` } }, '/'],
-    ['query parameter', {}, `/?token=${TOKEN}`]
-  ] as const) {
-    const body = await (await svc.get(path, init)).text()
-    t.match(body, 'data-check="postgres:connectivity"', `details with the token as ${how}`)
-    t.notMatch(body, TOKEN, `the token is never echoed (${how})`)
-  }
+  const bearer = await (await svc.get('/', { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+  t.match(bearer, 'data-check="postgres:connectivity"', 'details with the token as a bearer header')
+  t.notMatch(bearer, TOKEN, 'the token is never echoed')
+
+  // ?token= starts a session and sends the browser to / without the token (no refresh repeats it).
+  const viaQuery = await svc.get(`/?token=${TOKEN}`, { redirect: 'manual' })
+  t.equal(viaQuery.status, 303)
+  t.equal(viaQuery.headers.get('location'), '/')
+  const queryCookie = (viaQuery.headers.get('set-cookie') ?? '').split(';')[0]!
+  t.match(queryCookie, /^sentinel_status=/)
+  const afterQuery = await (await svc.get('/', { headers: { cookie: queryCookie } })).text()
+  t.match(afterQuery, 'data-check="postgres:connectivity"', 'details at / with the session')
+  t.match(afterQuery, '<meta http-equiv="refresh" content="30">', 'the refresh reloads /, which carries no token')
 
   const wrong = await (await svc.get('/?token=not-the-token')).text()
   t.match(wrong, 'That token was not accepted.')
@@ -65,12 +70,17 @@ t.test('token rules over HTTP', async (t) => {
   t.equal(accepted.status, 303)
   t.equal(accepted.headers.get('location'), '/')
   const cookie = accepted.headers.get('set-cookie') ?? ''
-  t.match(cookie, /^sentinel_status=[0-9a-f]{64}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict$/)
-  t.notMatch(cookie, TOKEN, 'the cookie holds a keyed hash, not the token')
+  t.match(cookie, /^sentinel_status=\d+\.[\w-]{24}\.[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/)
+  t.notMatch(cookie, TOKEN, 'the cookie holds a session, not the token')
+  const again = (await form(TOKEN)).headers.get('set-cookie') ?? ''
+  t.not(again.split(';')[0], cookie.split(';')[0], 'each login is a new random session, not a fixed function of the token')
   const withCookie = await (await svc.get('/', { headers: { cookie: cookie.split(';')[0]! } })).text()
   t.match(withCookie, 'data-check="postgres:connectivity"', 'the cookie unlocks details')
-  const forged = await (await svc.get('/', { headers: { cookie: `sentinel_status=${'0'.repeat(64)}` } })).text()
-  t.notMatch(forged, 'postgres:connectivity')
+  for (const value of ['0'.repeat(64), cookie.split(';')[0]!.split('=')[1]!.replace(/^\d+/, '99999999999'), `${Math.floor(Date.now() / 1000) + 60}.${'A'.repeat(24)}.${'B'.repeat(43)}`]) {
+    const forged = await (await svc.get('/', { headers: { cookie: `sentinel_status=${value}` } })).text()
+    t.notMatch(forged, 'postgres:connectivity', `a forged or altered session is refused (${value.slice(0, 16)}…)`)
+    t.match(forged, 'Details need the health token')
+  }
 
   const cookieAsBearer = await svc.get('/health', { headers: { authorization: `Bearer ${cookie.split(';')[0]!.split('=')[1]}` } })
   t.notOk('checks' in (await cookieAsBearer.json()), 'the cookie value is no health token')
@@ -102,6 +112,7 @@ t.test('in Chromium: a planted missing column, with and without JavaScript', { s
   const page = await (await browser.newContext()).newPage()
   const res = await page.goto(`${svc.url}/?token=${TOKEN}`)
   t.equal(res?.status(), 503, 'a missing column fails the page like /health')
+  t.equal(page.url(), `${svc.url}/`, 'the token is gone from the address bar')
   t.equal(await page.title(), 'schema-sentinel: FAIL')
   const drift = page.locator('#drift')
   t.ok(await drift.locator('h3', { hasText: 'public.pdfs' }).isVisible(), 'the table heading is visible')

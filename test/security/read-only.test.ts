@@ -36,18 +36,19 @@ async function inLease<T> (fn: (lease: Lease) => Promise<T>): Promise<T> {
   }
 }
 
+// Qualified: the transaction's search_path is pinned to pg_catalog, pg_temp.
 const WRITES: Array<[string, string[]]> = [
-  ['INSERT', ['INSERT INTO victim VALUES (1)']],
-  ['CREATE', ['CREATE TABLE pwned (id int)']],
-  ['SET TRANSACTION READ WRITE first', ['SET TRANSACTION READ WRITE', 'INSERT INTO victim VALUES (2)']],
+  ['INSERT', ['INSERT INTO public.victim VALUES (1)']],
+  ['CREATE', ['CREATE TABLE public.pwned (id int)']],
+  ['SET TRANSACTION READ WRITE first', ['SET TRANSACTION READ WRITE', 'INSERT INTO public.victim VALUES (2)']],
   ['SET TRANSACTION READ WRITE after a query', ['SELECT 1', 'SET TRANSACTION READ WRITE']],
-  ['SET LOCAL transaction_read_only', ['SET LOCAL transaction_read_only = off', 'INSERT INTO victim VALUES (3)']],
-  ['COMMIT, then write', ['COMMIT', 'INSERT INTO victim VALUES (4)']],
-  ['commented COMMIT', ['/* hi */ -- there\n commit', 'INSERT INTO victim VALUES (5)']],
-  ['session default off, then COMMIT', ['SET default_transaction_read_only = off', 'END', 'INSERT INTO victim VALUES (6)']],
-  ['UPDATE alembic_version', ["UPDATE alembic_version SET version_num = 'x'"]],
-  ['DROP', ['DROP TABLE victim']],
-  ['nextval', ["SELECT nextval('victim_seq')"]]
+  ['SET LOCAL transaction_read_only', ['SET LOCAL transaction_read_only = off', 'INSERT INTO public.victim VALUES (3)']],
+  ['COMMIT, then write', ['COMMIT', 'INSERT INTO public.victim VALUES (4)']],
+  ['commented COMMIT', ['/* hi */ -- there\n commit', 'INSERT INTO public.victim VALUES (5)']],
+  ['session default off, then COMMIT', ['SET default_transaction_read_only = off', 'END', 'INSERT INTO public.victim VALUES (6)']],
+  ['UPDATE alembic_version', ["UPDATE public.alembic_version SET version_num = 'x'"]],
+  ['DROP', ['DROP TABLE public.victim']],
+  ['nextval', ["SELECT nextval('public.victim_seq')"]]
 ]
 
 t.test('a Lease refuses every write with SQLSTATE 25006', async (t) => {
@@ -66,7 +67,7 @@ t.test('a Lease refuses every write with SQLSTATE 25006', async (t) => {
 })
 
 t.test('several statements in one string are refused', async (t) => {
-  const err = await inLease((lease) => lease.query('SELECT 1; COMMIT; INSERT INTO victim VALUES (7)').then(() => undefined, (e: { code?: string }) => e))
+  const err = await inLease((lease) => lease.query('SELECT 1; COMMIT; INSERT INTO public.victim VALUES (7)').then(() => undefined, (e: { code?: string }) => e))
   t.equal(err?.code, '42601', 'the extended protocol takes one statement')
   t.same(await pg.query('SELECT count(*)::int AS n FROM victim'), [{ n: 0 }])
 })
@@ -75,6 +76,21 @@ t.test('the session is tagged schema-sentinel and read-only', async (t) => {
   const [row] = await inLease((lease) => lease.query<{ app: string, ro: string }>(
     "SELECT current_setting('application_name') AS app, current_setting('transaction_read_only') AS ro"))
   t.same(row, { app: 'schema-sentinel', ro: 'on' })
+  // Even when the database's owner set other defaults for every session.
+  await pg.query("ALTER DATABASE postgres SET search_path = public, pg_catalog; ALTER DATABASE postgres SET row_security = on; ALTER DATABASE postgres SET constraint_exclusion = on")
+  t.teardown(() => pg.query('ALTER DATABASE postgres RESET ALL'))
+  const fresh = createPool(config)
+  const lease = new Lease(fresh, Date.now() + 5000)
+  try {
+    t.same(await lease.query("SELECT current_setting('search_path') AS path, current_setting('row_security') AS rls, current_setting('constraint_exclusion') AS ce"),
+      [{ path: 'pg_catalog, pg_temp', rls: 'off', ce: 'off' }], 'every transaction pins search_path, row_security and constraint_exclusion')
+    await lease.endTransaction()
+    t.same(await lease.query("SELECT current_setting('search_path') AS path"), [{ path: 'pg_catalog, pg_temp' }], 'the next transaction too')
+  } finally {
+    await lease.endTransaction()
+    lease.release(false)
+    await fresh.end()
+  }
   const seen = await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'schema-sentinel'")
   t.ok(seen[0]!.n >= 1 && seen[0]!.n <= 2, `pg_stat_activity shows the pooled session (${seen[0]!.n})`)
 })
@@ -95,7 +111,7 @@ t.test('a real round sends only read-only statements, all unnamed', async (t) =>
   t.ok(statements.length >= 3, `the log holds the service's statements (${statements.length})`)
   const named = statements.filter((m) => m[1]!.startsWith('execute') && m[1] !== 'execute <unnamed>')
   t.same(named.map((m) => m[1]), [], 'no named prepared statements')
-  const allowed = /^(BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = \d+|ROLLBACK|SELECT\b|WITH\b|SHOW\b|SET LOCAL\b|DECLARE \w+ NO SCROLL CURSOR FOR\s+SELECT\b|FETCH FORWARD \d+ FROM \w+$|CLOSE \w+$)/is
+  const allowed = /^(BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = \d+|ROLLBACK|SELECT\b|WITH\b|SHOW\b|SET LOCAL\b|DECLARE \w+ NO SCROLL CURSOR FOR\s+SELECT\b|FETCH FORWARD \d+ FROM \w+$|CLOSE \w+$|COPY "[^"]+"\."[^"]+" \("version_num"\) TO STDOUT$)/is
   const others = statements.map((m) => m[2]!).filter((sql) => !allowed.test(sql.trim()))
   t.same(others, [], 'every statement is a read, or opens or ends a read-only transaction')
 })

@@ -49,9 +49,12 @@ export function pyString (text: string): string {
   return `${out}${quote}`
 }
 
-/** Text for one comment line: line breaks and control characters shown escaped, never obeyed. */
+/**
+ * Text for one comment line: line breaks, control characters and the bidirectional formatting
+ * characters (which could make a reviewer read a different statement) shown escaped, never obeyed.
+ */
 export function commentText (text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(/[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** `-- text` lines for SQL. */
