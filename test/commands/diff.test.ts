@@ -180,3 +180,14 @@ t.test('as a process: exit codes and one line on stderr', async (t) => {
   t.equal(bad.code, 2)
   t.match(bad.stderr, /^schema-sentinel: --from: nope\.yaml: file not found\n$/)
 })
+
+t.test('text output escapes control characters from the database; the SQL script keeps names exact', async (t) => {
+  const odd = await database('CREATE TABLE "evil\u001b[2J\nok" (id integer);')
+  const clean = await database('')
+  const text = await runCli(['diff', '--from', odd, '--to', clean], {})
+  t.equal(text.code, 1)
+  t.match(text.stdout, 'public.evil\\e[2J\\nok is expected but missing')
+  t.notMatch(text.stdout, '\u001b')
+  const sql = await runCli(['diff', '--from', odd, '--to', clean, '--format', 'sql'], {})
+  t.match(sql.stdout, '-- public.evil\\u001b[2J\\nok: missing_table\nCREATE TABLE public."evil\u001b[2J\nok" (', 'comments escaped, the identifier exact')
+})

@@ -35,7 +35,8 @@ export function orderedSteps (findings: readonly Finding[], ctx: FixContext): Pl
 function heading (finding: Finding): string {
   const f = objectFinding(finding)
   const object = (finding.column !== undefined ? `.${finding.column}` : '') + (f.value !== undefined ? ` '${f.value}'` : f.name !== undefined ? ` ${f.name}` : '')
-  return `${f.table ?? f.type ?? ''}${object}: ${f.kind}`
+  // One line, whatever the names hold.
+  return commentText(`${f.table ?? f.type ?? ''}${object}: ${f.kind}`)
 }
 
 export function sqlScript (findings: readonly Finding[], ctx: FixContext, sources: ScriptSources): string {
