@@ -66,7 +66,7 @@ try {
   }
   if (wanted('http')) {
     log('HTTP and database load (targets 1 and 2)')
-    add('http', await benchHttp({ db: small, statsUrl: pg.url(), durationS: 3, reps: 5, build }))
+    add('http', await benchHttp({ db: small, statsUrl: pg.url(), durationS: 2, reps: 11, build }))
   }
   if (wanted('catalog') || wanted('memory')) {
     log('creating 500 and 5,000 tables x 20 columns')

@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { startService } from '../src/commands/serve.js'
-import { loadConfig } from '../src/config.js'
 import { isSentinelError } from '../src/errors.js'
 import { freePort, startPostgres } from '../dev/embedded-postgres.js'
 import { DEMO_BEHIND_REVISION } from './revision.js'
@@ -35,7 +34,7 @@ async function main (): Promise<void> {
     await pg.query('INSERT INTO alembic_version VALUES ($1)', [DEMO_BEHIND_REVISION], 'demo_app')
 
     const port = process.env.PORT ?? String(await freePort())
-    const config = loadConfig({
+    const service = await startService({ env: {
       DATABASE_URL: url,
       HOST: '127.0.0.1',
       PORT: port,
@@ -44,8 +43,7 @@ async function main (): Promise<void> {
       ALEMBIC_VERSIONS_DIR: file('alembic/versions'),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       RELEASE_ID: 'demo'
-    }, {}, { requireDatabase: true })
-    const service = await startService(config)
+    } })
     const base = service.url.replace('0.0.0.0', '127.0.0.1')
     process.stdout.write([
       '',

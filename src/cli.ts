@@ -4,9 +4,9 @@ import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
 import { DIFF_FORMATS, runDiff, type DiffFormat } from './commands/diff.js'
 import { runHeads } from './commands/heads.js'
-import { serve } from './commands/serve.js'
+import { givenSecrets, serve } from './commands/serve.js'
 import { runSnapshot, type SnapshotFormat } from './commands/snapshot.js'
-import { loadConfig, type Flags } from './config.js'
+import { loadConfig, type Config, type DatabaseConfig, type Flags } from './config.js'
 import { isSentinelError } from './errors.js'
 import { secretsOf } from './postgres/pool.js'
 import { redact } from './redact.js'
@@ -48,14 +48,20 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     // Help asked for goes to stdout; help shown because no command was given goes to stderr.
     // Errors are formatted below, as one line.
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
-  const config = (flags: Flags, requireDatabase: boolean) => {
+  // Commands without a server validate here; `serve` validates in its Fastify plugin (@fastify/env).
+  function config (flags: Flags, requireDatabase: true): DatabaseConfig
+  function config (flags: Flags, requireDatabase: false): Config
+  function config (flags: Flags, requireDatabase: boolean): Config {
     const c = loadConfig(io.env, flags, { requireDatabase })
     secrets = secretsOf(c)
     return c
   }
 
   withExpectationFlags(withDatabaseFlags(program.command('serve').description('run the HTTP service (health endpoints and /metrics)')))
-    .action(async (flags: Flags) => { throw new Exit(await serve(config(flags, true))) })
+    .action(async (flags: Flags) => {
+      secrets = givenSecrets({ env: io.env, flags })
+      throw new Exit(await serve({ env: io.env, flags }))
+    })
 
   withExpectationFlags(withDatabaseFlags(program.command('check').description('run one round, strict like /health/schema; exit 0 pass/warn, 1 mismatch, 2 could not check')))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -1,9 +1,12 @@
-// Environment and CLI flags become one frozen Config here, once. Nothing else reads process.env.
+// Environment and CLI flags become one frozen Config here, once, against one schema. `serve`
+// validates through @fastify/env (src/plugin.ts) and `check`, `snapshot`, `heads` through
+// env-schema, which @fastify/env wraps: the same schema, the same messages, the same Config.
 import envSchema from 'env-schema'
+import { checkDatabaseUrl, parseFolders, parseList, parseQualified, parseSeverities, type SeverityOverride } from './config-values.js'
 import { ConfigError } from './errors.js'
-import { FINDING_KINDS, SEVERITIES, type FindingKind, type Severity } from './report.js'
+import type { FindingKind } from './schema/findings.js'
 
-export type SeverityOverride = Severity | 'ignore'
+export type { SeverityOverride } from './config-values.js'
 
 export interface Config {
   readonly databaseUrl?: string
@@ -22,10 +25,15 @@ export interface Config {
   readonly checkTimeoutMs: number
   readonly healthToken?: string
   readonly metricsToken?: string
+  /** Unset: POST /check does not exist (404). */
+  readonly deployToken?: string
   readonly driftSeverity: Readonly<Partial<Record<FindingKind, SeverityOverride>>>
   readonly logLevel: string
   readonly releaseId?: string
 }
+
+/** The Config of a command that needs a database: the schema required DATABASE_URL, so it is there. */
+export type DatabaseConfig = Config & { readonly databaseUrl: string }
 
 /** CLI flags, named after the variables they override. */
 export interface Flags {
@@ -37,6 +45,12 @@ export interface Flags {
   readonly schemas?: string
 }
 
+/** What a Config is made from: the environment and the flags over it. */
+export interface ConfigSource {
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly flags?: Flags
+}
+
 const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   databaseUrl: ['DATABASE_URL', '--database-url'],
   expected: ['EXPECTED_SCHEMA', '--expected'],
@@ -46,11 +60,12 @@ const FLAG_VARIABLES: Record<keyof Flags, [variable: string, flag: string]> = {
   schemas: ['SCHEMAS', '--schemas']
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'HEALTH_TOKEN', 'METRICS_TOKEN'])
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'HEALTH_TOKEN', 'METRICS_TOKEN', 'DEPLOY_TOKEN'])
 
 const ms = (min: number, def: number) => ({ type: 'integer', minimum: min, maximum: 86_400_000, default: def })
 
-const SCHEMA = {
+/** The one configuration schema. */
+export const SCHEMA = {
   type: 'object',
   properties: {
     DATABASE_URL: { type: 'string' },
@@ -67,6 +82,7 @@ const SCHEMA = {
     CHECK_TIMEOUT_MS: ms(1, 2000),
     HEALTH_TOKEN: { type: 'string' },
     METRICS_TOKEN: { type: 'string' },
+    DEPLOY_TOKEN: { type: 'string' },
     DRIFT_SEVERITY: { type: 'string' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     RELEASE_ID: { type: 'string' },
@@ -82,9 +98,16 @@ export interface LoadOptions {
   readonly requireDatabase?: boolean
 }
 
-export function loadConfig (env: Readonly<Record<string, string | undefined>>, flags: Flags = {}, opts: LoadOptions = {}): Config {
+/** The variables to validate: the environment's (blank means unset), flags over them. */
+export interface Variables {
+  readonly data: Readonly<Record<string, string>>
+  /** How the user spelled a variable: the flag when a flag set it. */
+  name (variable: string): string
+}
+
+export function variables ({ env, flags = {} }: ConfigSource): Variables {
   const data: Record<string, string> = {}
-  const origin = new Map<string, string>() // variable -> how the user spelled it
+  const origin = new Map<string, string>()
   for (const key of Object.keys(SCHEMA.properties)) {
     const value = env[key]
     // Render and shells leave empty variables behind; empty means unset.
@@ -92,111 +115,70 @@ export function loadConfig (env: Readonly<Record<string, string | undefined>>, f
   }
   for (const [key, [variable, flag]] of Object.entries(FLAG_VARIABLES) as Array<[keyof Flags, [string, string]]>) {
     const value = flags[key]
-    if (value !== undefined) {
-      if (value.trim() === '') throw new ConfigError(flag, 'must not be empty')
-      data[variable] = value.trim()
-      origin.set(variable, flag)
-    }
+    if (value === undefined) continue
+    if (value.trim() === '') throw new ConfigError(flag, 'must not be empty')
+    data[variable] = value.trim()
+    origin.set(variable, flag)
   }
-  const name = (variable: string) => origin.get(variable) ?? variable
+  return { data, name: (variable) => origin.get(variable) ?? variable }
+}
 
-  let raw: Record<string, unknown>
-  try {
-    raw = envSchema({ schema: structuredClone(SCHEMA) as never, data, env: false }) as Record<string, unknown>
-  } catch (err) {
-    const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { allowedValues?: unknown[] } }> }).errors?.[0]
-    const variable = first?.instancePath.replace(/^\//, '') ?? 'configuration'
-    const shown = SECRET_VARIABLES.has(variable) || data[variable] === undefined ? '' : `, got "${data[variable]}"`
-    // Ajv's enum message ("must be equal to one of the allowed values") does not say which.
-    const allowed = first?.params?.allowedValues
-    const message = allowed !== undefined ? `must be one of ${allowed.join(', ')}` : first?.message ?? 'is invalid'
-    throw new ConfigError(name(variable), `${message}${shown}`)
-  }
+/** A copy of the schema for one validation (env-schema marks its schema), DATABASE_URL required when asked. */
+export function configSchema (opts: LoadOptions = {}): Record<string, unknown> {
+  return { ...structuredClone(SCHEMA), ...(opts.requireDatabase === true ? { required: ['DATABASE_URL'] } : {}) }
+}
 
+/** The schema's complaint (from env-schema or @fastify/env) as one line naming the variable. */
+export function configError (err: unknown, vars: Variables): ConfigError {
+  const first = (err as { errors?: Array<{ instancePath: string, message?: string, params?: { missingProperty?: string, allowedValues?: unknown[] } }> }).errors?.[0]
+  const missing = first?.params?.missingProperty
+  if (missing !== undefined) return new ConfigError(vars.name(missing), `is required${missing === 'DATABASE_URL' ? ' (a postgres:// URL)' : ''}`)
+  const variable = first?.instancePath.replace(/^\//, '') ?? 'configuration'
+  const value = vars.data[variable]
+  const shown = SECRET_VARIABLES.has(variable) || value === undefined ? '' : `, got "${value}"`
+  // Ajv's enum message ("must be equal to one of the allowed values") does not say which.
+  const allowed = first?.params?.allowedValues
+  const message = allowed !== undefined ? `must be one of ${allowed.join(', ')}` : first?.message ?? 'is invalid'
+  return new ConfigError(vars.name(variable), `${message}${shown}`)
+}
+
+/** The validated variables as a Config: lists split, names and the URL checked. */
+export function toConfig (raw: Readonly<Record<string, unknown>>, vars: Variables): Config {
   const str = (k: string) => raw[k] as string | undefined
   const databaseUrl = str('DATABASE_URL')
-  if (databaseUrl !== undefined) checkDatabaseUrl(databaseUrl, name('DATABASE_URL'))
-  else if (opts.requireDatabase === true) throw new ConfigError(name('DATABASE_URL'), 'is required (a postgres:// URL)')
-
-  const config: Config = {
+  if (databaseUrl !== undefined) checkDatabaseUrl(databaseUrl, vars.name('DATABASE_URL'))
+  return Object.freeze({
     databaseUrl,
     databaseSslCa: str('DATABASE_SSL_CA'),
     port: raw.PORT as number,
     host: raw.HOST as string,
     expectedSchema: str('EXPECTED_SCHEMA'),
-    alembicVersionsDirs: parseFolders(str('ALEMBIC_VERSIONS_DIR'), name('ALEMBIC_VERSIONS_DIR')),
+    alembicVersionsDirs: parseFolders(str('ALEMBIC_VERSIONS_DIR'), vars.name('ALEMBIC_VERSIONS_DIR')),
     alembicConfig: str('ALEMBIC_CONFIG'),
-    expectedRevision: parseList(str('EXPECTED_REVISION'), name('EXPECTED_REVISION'), REVISION_ID, 'a revision id'),
-    alembicVersionTable: parseQualified(raw.ALEMBIC_VERSION_TABLE as string, name('ALEMBIC_VERSION_TABLE')),
-    schemas: parseList(raw.SCHEMAS as string, name('SCHEMAS'), IDENT, 'a schema name') ?? ['public'],
+    expectedRevision: parseList(str('EXPECTED_REVISION'), vars.name('EXPECTED_REVISION'), REVISION_ID, 'a revision id'),
+    alembicVersionTable: parseQualified(raw.ALEMBIC_VERSION_TABLE as string, vars.name('ALEMBIC_VERSION_TABLE'), IDENT),
+    schemas: parseList(raw.SCHEMAS as string, vars.name('SCHEMAS'), IDENT, 'a schema name') ?? ['public'],
     checkIntervalMs: raw.CHECK_INTERVAL_MS as number,
     checkTimeoutMs: raw.CHECK_TIMEOUT_MS as number,
     healthToken: str('HEALTH_TOKEN'),
     metricsToken: str('METRICS_TOKEN'),
+    deployToken: str('DEPLOY_TOKEN'),
     driftSeverity: parseSeverities(str('DRIFT_SEVERITY')),
     logLevel: raw.LOG_LEVEL as string,
     releaseId: str('RELEASE_ID') ?? str('RENDER_GIT_COMMIT')
-  }
-  return Object.freeze(config)
+  })
 }
 
-const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'])
-
-export function checkDatabaseUrl (value: string, variable: string): void {
-  let url: URL
+/** Validates with env-schema (the commands without a server). */
+export function loadConfig (env: ConfigSource['env'], flags: Flags | undefined, opts: { readonly requireDatabase: true }): DatabaseConfig
+export function loadConfig (env: ConfigSource['env'], flags?: Flags, opts?: LoadOptions): Config
+export function loadConfig (env: ConfigSource['env'], flags: Flags = {}, opts: LoadOptions = {}): Config {
+  const vars = variables({ env, flags })
+  let raw: Record<string, unknown>
   try {
-    url = new URL(value)
-  } catch {
-    // Never echo the value: it may hold the password.
-    throw new ConfigError(variable, 'is not a URL (expected postgres://USER@HOST:5432/DBNAME, password included)')
+    raw = envSchema({ schema: configSchema(opts), data: { ...vars.data }, env: false }) as Record<string, unknown>
+  } catch (err) {
+    throw configError(err, vars)
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(variable, `has scheme "${url.protocol.replace(/:$/, '')}", expected postgres:// or postgresql://`)
-  }
-  if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError(variable, 'has no host')
-  const sslmode = url.searchParams.get('sslmode')
-  if (sslmode !== null && !SSL_MODES.has(sslmode)) {
-    throw new ConfigError(variable, `has sslmode "${sslmode}", expected one of ${[...SSL_MODES].join(', ')}`)
-  }
-}
-
-function parseList (value: string | undefined, variable: string, pattern: RegExp, what: string): string[] | undefined {
-  if (value === undefined) return undefined
-  const items = value.split(',').map((s) => s.trim())
-  for (const item of items) {
-    if (!pattern.test(item)) throw new ConfigError(variable, `"${item}" is not ${what}`)
-  }
-  return [...new Set(items)]
-}
-
-function parseFolders (value: string | undefined, variable: string): string[] | undefined {
-  if (value === undefined) return undefined
-  const items = value.split(',').map((s) => s.trim())
-  if (items.includes('')) throw new ConfigError(variable, `"${value}" has an empty entry (folders are separated by commas)`)
-  return [...new Set(items)]
-}
-
-function parseQualified (value: string, variable: string): { schema?: string, table: string } {
-  const parts = value.split('.')
-  if (parts.length > 2 || !parts.every((p) => IDENT.test(p))) {
-    throw new ConfigError(variable, `"${value}" is not a table name (table or schema.table)`)
-  }
-  return parts.length === 2 ? { schema: parts[0], table: parts[1]! } : { table: parts[0]! }
-}
-
-export function parseSeverities (value: string | undefined, variable = 'DRIFT_SEVERITY'): Partial<Record<FindingKind, SeverityOverride>> {
-  const out: Partial<Record<FindingKind, SeverityOverride>> = {}
-  if (value === undefined) return out
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [kind, severity, ...rest] = pair.split('=').map((s) => s.trim())
-    if (rest.length > 0 || severity === undefined) throw new ConfigError(variable, `"${pair}" is not kind=severity`)
-    if (!(FINDING_KINDS as readonly string[]).includes(kind!)) {
-      throw new ConfigError(variable, `unknown finding kind "${kind}" (expected one of ${FINDING_KINDS.join(', ')})`)
-    }
-    if (!(SEVERITIES as readonly string[]).includes(severity) && severity !== 'ignore') {
-      throw new ConfigError(variable, `unknown severity "${severity}" for ${kind} (expected fail, warn, info or ignore)`)
-    }
-    out[kind as FindingKind] = severity as SeverityOverride
-  }
-  return out
+  return toConfig(raw, vars)
 }

@@ -1,5 +1,10 @@
-// One root for every error the CLI turns into exit code 2 and one line.
-// Subclasses carry their facts as fields and build their own message from them.
+// One root for every error the CLI turns into exit code 2 and one line. Subclasses carry their
+// facts as fields and build their own message from them: callers and tests read the fields,
+// never the text.
+//
+// "Could not check" has one convention: a check that cannot do its job throws (one of these,
+// or the database's own error); the round runner turns that into an `errored` result (a `fail`
+// counted in check_errors_total), and `check` exits 2 when any result errored.
 export class SentinelError extends Error {
   override name = 'SentinelError'
   constructor (message: string, options?: { cause?: unknown }) {
@@ -7,7 +12,7 @@ export class SentinelError extends Error {
   }
 }
 
-/** A bad environment variable or CLI flag. The value is never quoted for secrets. */
+/** A bad environment variable or CLI flag (`variable` as the user spelled it). The value is never quoted for secrets. */
 export class ConfigError extends SentinelError {
   override name = 'ConfigError' as const
   constructor (readonly variable: string, readonly problem: string) {
@@ -26,11 +31,31 @@ export class ManifestError extends SentinelError {
 // Alembic's errors (alembic.ini, version locations, revision files) are in alembic/errors.ts
 // and alembic/config-errors.ts.
 
-/** The database could not be reached or refused us; the message is already redacted. */
+/** The database could not be reached or refused us while doing `action`; `reason` is already redacted. */
 export class DatabaseError extends SentinelError {
   override name = 'DatabaseError' as const
-  constructor (message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor (readonly action: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(`cannot ${action}: ${reason}`, options)
+  }
+}
+
+/** The service could not listen on its address; `code` is the system's (EADDRINUSE, EACCES, …). */
+export class ListenError extends SentinelError {
+  override name = 'ListenError' as const
+  constructor (readonly host: string, readonly port: number, readonly code: string, options?: { cause?: unknown }) {
+    super(`cannot listen on ${host}:${port}: ${code}`, options)
+  }
+}
+
+/** A list of checks that cannot be a registry: `check` is the name at fault. */
+export class RegistryError extends SentinelError {
+  override name = 'RegistryError' as const
+  constructor (readonly check: string, readonly problem: 'registered_twice' | 'name_not_area_what' | 'metric_family_twice', readonly family?: string) {
+    super(problem === 'registered_twice'
+      ? `check ${check} is registered twice`
+      : problem === 'name_not_area_what'
+        ? `check name "${check}" must look like area:what (lower case, digits, _)`
+        : `check ${check} brings the metric family ${family ?? '?'}, which another check or the round already has`)
   }
 }
 

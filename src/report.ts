@@ -1,95 +1,14 @@
 // The Report is the only thing that flows from checks to renderers: plain, frozen data.
-import type { PendingRevision } from './alembic/pending.js'
+// It knows no check by name: each result carries its check's own facts, which only that
+// check's module reads (src/checks/).
 
 export type Status = 'pass' | 'warn' | 'fail'
-export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift'
-export const CHECK_NAMES: readonly CheckName[] = ['postgres:connectivity', 'alembic:revision', 'schema:drift']
 
 /** Which reading of the Report: `/health` is lenient on revision mismatch, `/health/schema` and `check` are strict. */
 export type View = 'health' | 'schema'
 
-export type AlembicState = 'current' | 'behind' | 'ahead' | 'diverged' | 'unknown' | 'unversioned' | 'not_checked'
-
-export interface AlembicFacts {
-  readonly state: AlembicState
-  /** Rows of the version table (sorted); empty when the table is missing or empty. */
-  readonly database: readonly string[]
-  /** Expected heads (sorted); empty when nothing is configured. */
-  readonly expected: readonly string[]
-  readonly expectedSource?: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'ALEMBIC_CONFIG' | 'manifest'
-  /** Revisions still to apply, when the state is `behind`. */
-  readonly pending?: number
-  /** When `behind`: the revisions still to apply in upgrade order, with their risky operations. */
-  readonly pendingRevisions?: readonly PendingRevision[]
-  /** When `behind`: destructive operations among them (take a backup first). */
-  readonly pendingDestructive?: number
-  /** .py files in the version locations without a revision: Alembic refuses to load them. */
-  readonly looseScripts?: readonly string[]
-  /** Values that could not be read statically but that the heads do not depend on, and the like. */
-  readonly warnings?: readonly AlembicNote[]
-  /** The versions directory has several heads and no merge. */
-  readonly multipleHeads?: boolean
-  readonly tableExists: boolean
-}
-
-export interface AlembicNote {
-  readonly kind: string
-  readonly file: string
-  readonly line?: number
-  /** One line for people, naming the file and line. */
-  readonly message: string
-}
-
-export const FINDING_KINDS = [
-  'missing_table', 'missing_column', 'type_mismatch', 'nullability_mismatch',
-  'default_mismatch', 'extra_table', 'extra_column'
-] as const
-export type FindingKind = typeof FINDING_KINDS[number]
-export type Severity = 'fail' | 'warn' | 'info'
-export const SEVERITIES: readonly Severity[] = ['fail', 'warn', 'info']
-
-export interface ColumnShape {
-  readonly type?: string
-  readonly nullable?: boolean
-  readonly default?: string | null
-}
-
-export interface Finding {
-  readonly kind: FindingKind
-  readonly severity: Severity
-  /** Schema-qualified table name. */
-  readonly table: string
-  readonly column?: string
-  readonly expected?: ColumnShape
-  readonly actual?: ColumnShape
-  readonly message: string
-  /** The forward fix, when there is one (src/schema/fixes/); comments only where it would lose data. */
-  readonly fix?: FindingFix
-}
-
-export interface FindingFix {
-  /** SQL statements (or comments) that bring the database to the expectation. */
-  readonly sql: string
-  /** The same as Alembic operations, for the migration that must follow a hotfix. */
-  readonly alembic: string
-}
-
-export interface DriftFacts {
-  readonly findings: readonly Finding[]
-  /** Tables and columns compared (for the CLI summary). */
-  readonly tablesCompared: number
-  readonly columnsCompared: number
-}
-
-/** The role the sentinel's session runs as (postgres:connectivity reads it). */
-export interface RoleFacts {
+export interface CheckResult<F = unknown> {
   readonly name: string
-  readonly superuser: boolean
-  readonly bypassRls: boolean
-}
-
-export interface CheckResult {
-  readonly name: CheckName
   /** Status as `/health` reads it. */
   readonly status: Status
   /** Status as `/health/schema` and `check` read it (revision mismatch is `fail`). */
@@ -98,14 +17,25 @@ export interface CheckResult {
   readonly observedUnit?: string
   /** One line for people; present when the check did not pass or has something to say. */
   readonly output?: string
-  /** The check threw or hit the deadline (counted in `check_errors_total`). */
+  /**
+   * The check could not do its job: it threw or hit the deadline (counted in
+   * `check_errors_total`; `check` exits 2). The one convention for "could not check".
+   */
   readonly errored: boolean
   readonly durationMs: number
   /** End of the check, ISO 8601. */
   readonly time: string
-  readonly alembic?: AlembicFacts
-  readonly drift?: DriftFacts
-  readonly role?: RoleFacts
+  /** What the check found, in its own shape; absent when it errored or was skipped. */
+  readonly facts?: F
+}
+
+/** Which expectation a round checked against: the files baked in at start, or one a deploy posted (POST /check?adopt=true). */
+export interface ExpectationInForce {
+  readonly source: 'file' | 'posted'
+  /** The X-Release-Id of the deploy that posted it. */
+  readonly release?: string
+  /** When it came into force, Unix ms. */
+  readonly since: number
 }
 
 export interface Report {
@@ -113,11 +43,12 @@ export interface Report {
   readonly releaseId?: string
   readonly startedAt: number
   readonly finishedAt: number
-  /** The round reached the database. */
+  /** The round reached the database: every check that gates the others passed. */
   readonly up: boolean
   readonly checks: readonly CheckResult[]
   /** Checks that errored or timed out since the process started, by check name. */
   readonly errorsTotal: Readonly<Record<string, number>>
+  readonly expectation?: ExpectationInForce
 }
 
 const RANK: Record<Status, number> = { pass: 0, warn: 1, fail: 2 }

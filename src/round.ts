@@ -1,22 +1,21 @@
 // A round: every check, one after another on one connection, under one deadline,
 // producing one frozen Report. The only place that times checks and catches their errors.
 import type pg from 'pg'
-import type { Check, CheckMemory, CheckOutcome } from './checks/check.js'
+import type { CheckOutcome, PreparedCheck } from './checks/check.js'
 import type { Config } from './config.js'
-import type { Expectation } from './expectation.js'
 import { Lease } from './postgres/lease.js'
 import { describeError } from './postgres/describe-error.js'
 import { secretsOf } from './postgres/pool.js'
-import { deepFreeze, type CheckResult, type Report } from './report.js'
+import { deepFreeze, type CheckResult, type ExpectationInForce, type Report } from './report.js'
 
 export interface RoundDeps {
   readonly pool: pg.Pool
-  readonly checks: readonly Check[]
+  /** Prepared once (prepareChecks): each keeps its own memory from round to round. */
+  readonly checks: readonly PreparedCheck[]
   readonly config: Config
-  readonly expectation: Expectation
   readonly version: string
-  /** Kept by the monitor across its rounds (see CheckMemory). */
-  readonly memory?: CheckMemory
+  /** Named in the Report: which expectation the checks were prepared with. */
+  readonly expectation?: ExpectationInForce
 }
 
 export const TIMEOUT_OUTPUT = 'timeout'
@@ -76,7 +75,7 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
     }
     let outcome: CheckOutcome | undefined
     try {
-      outcome = await Promise.race([check.run({ db: lease, config, expectation: deps.expectation, ...(deps.memory !== undefined ? { memory: deps.memory } : {}) }, controller.signal), expired])
+      outcome = await Promise.race([check.run({ db: lease }, controller.signal), expired])
     } catch (err) {
       failed = true
       if (err instanceof DeadlineReached) {
@@ -99,15 +98,16 @@ export async function runRound (deps: RoundDeps, errorsTotal: Readonly<Record<st
   if (onStop !== undefined) stop?.removeEventListener('abort', onStop)
   lease.release(timedOut || failed)
 
-  const connectivity = results.find((r) => r.name === 'postgres:connectivity')
+  const gates = new Set(deps.checks.filter((c) => c.gatesOthers === true).map((c) => c.name))
   return deepFreeze({
     version: deps.version,
     releaseId: config.releaseId,
     startedAt,
     finishedAt: Date.now(),
-    up: connectivity?.status === 'pass',
+    up: results.every((r) => !gates.has(r.name) || r.status === 'pass'),
     checks: results,
-    errorsTotal: errors
+    errorsTotal: errors,
+    ...(deps.expectation !== undefined ? { expectation: deps.expectation } : {})
   })
 }
 

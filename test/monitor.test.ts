@@ -2,7 +2,7 @@
 // records changes, not rounds.
 import pino from 'pino'
 import t from 'tap'
-import type { Check } from '../src/checks/check.js'
+import type { Check, CheckRun } from '../src/checks/check.js'
 import type { Status } from '../src/report.js'
 import { connectivity } from '../src/checks/connectivity.js'
 import { loadConfig } from '../src/config.js'
@@ -13,26 +13,26 @@ import { startPostgres } from './helpers/postgres.js'
 const pg = await startPostgres()
 t.teardown(() => pg.destroy())
 
+/** A check module with nothing to prepare and nothing of its own to present. */
+const fixture = (name: string, run: CheckRun['run']): Check => ({ name, prepare: () => ({ run }) })
+
 t.test('slow rounds are never run in parallel and the latest Report replaces the last', async (t) => {
-  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' })
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' }, {}, { requireDatabase: true })
   const pool = createPool(config)
   let running = 0
   let maxRunning = 0
   let rounds = 0
-  const slow: Check = {
-    name: 'schema:drift',
-    async run ({ db }) {
-      running++
-      rounds++
-      maxRunning = Math.max(maxRunning, running)
-      try {
-        await db.query('SELECT pg_sleep(0.15)')
-      } finally {
-        running--
-      }
-      return { status: 'pass', output: `round ${rounds}` }
+  const slow = fixture('schema:drift', async ({ db }) => {
+    running++
+    rounds++
+    maxRunning = Math.max(maxRunning, running)
+    try {
+      await db.query('SELECT pg_sleep(0.15)')
+    } finally {
+      running--
     }
-  }
+    return { status: 'pass', output: `round ${rounds}` }
+  })
   const monitor = startMonitor({ pool, checks: [connectivity, slow], config, expectation: {}, version: '0' })
   t.equal(monitor.latest(), undefined, 'no Report before the first round')
   const first = await monitor.firstRound
@@ -49,7 +49,7 @@ t.test('slow rounds are never run in parallel and the latest Report replaces the
 })
 
 t.test('the log records each change of status, and of reason under the same status, once', async (t) => {
-  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' })
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '20', CHECK_TIMEOUT_MS: '2000' }, {}, { requireDatabase: true })
   const pool = createPool(config)
   // One outcome a round; a repeat of the last outcome must not be logged again.
   const script: Array<[Status, string | undefined]> = [
@@ -58,13 +58,10 @@ t.test('the log records each change of status, and of reason under the same stat
     ['pass', undefined]
   ]
   let round = 0
-  const scripted: Check = {
-    name: 'schema:drift',
-    async run () {
-      const [status, output] = script[Math.min(round++, script.length - 1)]!
-      return { status, ...(output !== undefined ? { output } : {}) }
-    }
-  }
+  const scripted = fixture('schema:drift', async () => {
+    const [status, output] = script[Math.min(round++, script.length - 1)]!
+    return { status, ...(output !== undefined ? { output } : {}) }
+  })
   const lines: Array<{ msg: string, status: string, checks: Array<{ output?: string }> }> = []
   const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
   const monitor = startMonitor({ pool, checks: [connectivity, scripted], config, expectation: {}, version: '0' }, logger)
@@ -82,9 +79,9 @@ t.test('the log records each change of status, and of reason under the same stat
 })
 
 t.test('the log says which reading it reports: a pending migration is fail strictly, warn on /health', async (t) => {
-  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '1000', CHECK_TIMEOUT_MS: '2000' })
+  const config = loadConfig({ DATABASE_URL: pg.url(), CHECK_INTERVAL_MS: '1000', CHECK_TIMEOUT_MS: '2000' }, {}, { requireDatabase: true })
   const pool = createPool(config)
-  const behind: Check = { name: 'alembic:revision', async run () { return { status: 'warn', strictStatus: 'fail', output: 'behind: 1 pending' } } }
+  const behind = fixture('alembic:revision', async () => ({ status: 'warn', strictStatus: 'fail', output: 'behind: 1 pending' }))
   const lines: Array<{ msg: string, status: string, health: string }> = []
   const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
   const monitor = startMonitor({ pool, checks: [connectivity, behind], config, expectation: {}, version: '0' }, logger)

@@ -6,59 +6,66 @@ import { pendingRevisions, type Pending } from '../alembic/pending.js'
 import { describeWarning } from '../alembic/warnings.js'
 import type { Expectation } from '../expectation.js'
 import { readVersionTable, VERSION_ROWS_LIMIT } from '../postgres/version-table.js'
-import type { AlembicFacts, Status } from '../report.js'
+import type { Status } from '../report.js'
+import type { AlembicFacts } from './alembic-facts.js'
+import { alembicPresentation } from './alembic-present.js'
 import type { Check, CheckOutcome } from './check.js'
 
-export const alembicRevision: Check = {
+export type { AlembicFacts, AlembicNote, AlembicState } from './alembic-facts.js'
+
+export const alembicRevision: Check<AlembicFacts, 'alembic:revision'> = {
   name: 'alembic:revision',
-  async run ({ db, config, expectation }) {
+  // Everything that depends only on the configuration and the versions read at start: once.
+  prepare (config, expectation) {
     const { schema, table } = config.alembicVersionTable
     const display = schema !== undefined ? `${schema}.${table}` : table
-    // A versions directory with more heads than the usual bound still fits.
-    const limit = Math.max(VERSION_ROWS_LIMIT, expectation.heads?.revisions.length ?? 0)
-    const rows = await readVersionTable(db, config.alembicVersionTable, limit)
-    const tableExists = rows !== undefined
-    const database = [...new Set(rows)].sort()
-
-    const scripts = scriptFacts(expectation)
     const heads = expectation.heads
-    if (heads === undefined) {
-      const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
-      return outcome('pass', 'pass', {
-        state: 'not_checked', database, expected: [], tableExists
-      }, `no expected revision configured (set ALEMBIC_VERSIONS_DIR, ALEMBIC_CONFIG or EXPECTED_REVISION); ${seen}`)
-    }
-
-    const expected = [...new Set(heads.revisions)].sort()
+    // A versions directory with more heads than the usual bound still fits.
+    const limit = Math.max(VERSION_ROWS_LIMIT, heads?.revisions.length ?? 0)
     const graph = expectation.graph
+    const expected = heads === undefined ? [] : [...new Set(heads.revisions)].sort()
     const multipleHeads = graph !== undefined ? graph.hasMultipleHeads() : expected.length > 1
-    const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists, ...scripts }
     const upgrade = multipleHeads ? 'alembic upgrade heads' : 'alembic upgrade head'
-    if (!tableExists || database.length === 0) {
-      const what = tableExists ? 'is empty' : 'does not exist'
-      return outcome('fail', 'fail', { ...base, state: 'unversioned' },
-        `version table ${display} ${what} (run ${upgrade}, or alembic stamp if the schema is already there)`)
-    }
-
-    const result = compareRevisions(database, expected, graph)
-    const pending = result.state === 'behind' && graph !== undefined ? pendingRevisions(graph, database, expected) : undefined
-    const facts: AlembicFacts = {
-      ...base,
-      state: result.state,
-      ...(result.state === 'behind' ? { pending: result.pending } : {}),
-      ...(pending !== undefined ? { pendingRevisions: pending.revisions, pendingDestructive: pending.destructive } : {})
-    }
+    const scripts = scriptFacts(expectation)
     const loose = looseNote(scripts.looseScripts)
-    if (result.state === 'current') {
-      const note = multipleHeads
-        ? 'the versions directory has several heads and no merge (alembic upgrade head would refuse; run alembic merge heads)'
-        : undefined
-      // A loose script makes every alembic command stop: the state cannot be trusted to stay.
-      if (loose !== undefined) return outcome('warn', 'fail', facts, [loose, note].filter(Boolean).join('; '))
-      return outcome('pass', 'pass', facts, note)
+    return {
+      async run ({ db }) {
+        const rows = await readVersionTable(db, config.alembicVersionTable, limit)
+        const tableExists = rows !== undefined
+        const database = [...new Set(rows)].sort()
+
+        if (heads === undefined) {
+          const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
+          return outcome('pass', 'pass', { state: 'not_checked', database, expected: [], tableExists },
+            `no expected revision configured (set ALEMBIC_VERSIONS_DIR, ALEMBIC_CONFIG or EXPECTED_REVISION); ${seen}`)
+        }
+        const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists, ...scripts }
+        if (!tableExists || database.length === 0) {
+          const what = tableExists ? 'is empty' : 'does not exist'
+          return outcome('fail', 'fail', { ...base, state: 'unversioned' },
+            `version table ${display} ${what} (run ${upgrade}, or alembic stamp if the schema is already there)`)
+        }
+        const result = compareRevisions(database, expected, graph)
+        const pending = result.state === 'behind' && graph !== undefined ? pendingRevisions(graph, database, expected) : undefined
+        const facts: AlembicFacts = {
+          ...base,
+          state: result.state,
+          ...(result.state === 'behind' ? { pending: result.pending } : {}),
+          ...(pending !== undefined ? { pendingRevisions: pending.revisions, pendingDestructive: pending.destructive } : {})
+        }
+        if (result.state === 'current') {
+          const note = multipleHeads
+            ? 'the versions directory has several heads and no merge (alembic upgrade head would refuse; run alembic merge heads)'
+            : undefined
+          // A loose script makes every alembic command stop: the state cannot be trusted to stay.
+          if (loose !== undefined) return outcome('warn', 'fail', facts, [loose, note].filter(Boolean).join('; '))
+          return outcome('pass', 'pass', facts, note)
+        }
+        return outcome('warn', 'fail', facts, [describe(result, database, expected, upgrade, pending), loose].filter(Boolean).join('; '))
+      }
     }
-    return outcome('warn', 'fail', facts, [describe(result, database, expected, upgrade, pending), loose].filter(Boolean).join('; '))
-  }
+  },
+  ...alembicPresentation
 }
 
 /** Loose scripts and warnings from reading the version locations, for every state. */
@@ -74,8 +81,8 @@ function looseNote (loose: readonly string[] | undefined): string | undefined {
   return `${loose.length} loose script${loose.length === 1 ? '' : 's'} in the version locations without a revision, which Alembic refuses to load: ${loose.join(', ')}`
 }
 
-function outcome (status: Status, strictStatus: Status, alembic: AlembicFacts, output: string | undefined): CheckOutcome {
-  return { status, strictStatus, alembic, ...(output !== undefined ? { output } : {}) }
+function outcome (status: Status, strictStatus: Status, facts: AlembicFacts, output: string | undefined): CheckOutcome<AlembicFacts> {
+  return { status, strictStatus, facts, ...(output !== undefined ? { output } : {}) }
 }
 
 function describe (result: Exclude<Comparison, { state: 'current' }>, database: readonly string[], expected: readonly string[], upgrade: string, pending?: Pending): string {

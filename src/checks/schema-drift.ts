@@ -2,19 +2,23 @@
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
+import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
 import { withFixes } from '../schema/fixes/registry.js'
-import { worst, type DriftFacts, type Status } from '../report.js'
-import type { Check, CheckOutcome } from './check.js'
+import { badge, esc } from '../render/html-escape.js'
+import { worst, type Status } from '../report.js'
+import type { Check, CheckOutcome, CheckRun } from './check.js'
 
 export const NOT_CONFIGURED_OUTPUT = 'not checked: no manifest configured (EXPECTED_SCHEMA)'
 
 const STATUS_OF = { fail: 'fail', warn: 'warn', info: 'pass' } as const
 
-export const schemaDrift: Check = {
+export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
   name: 'schema:drift',
-  async run ({ db, config, expectation, memory }) {
+  prepare (config, expectation): CheckRun<DriftFacts> {
     const manifest = expectation.schema
-    if (manifest === undefined) return { status: 'pass', observedValue: 0, observedUnit: 'findings', output: NOT_CONFIGURED_OUTPUT }
+    if (manifest === undefined) {
+      return { run: async () => ({ status: 'pass', observedValue: 0, observedUnit: 'findings', output: NOT_CONFIGURED_OUTPUT }) }
+    }
     const opts: DiffOptions = {
       schemas: config.schemas,
       severity: config.driftSeverity,
@@ -22,35 +26,78 @@ export const schemaDrift: Check = {
       managedSchemas: SUPABASE_SCHEMAS
     }
     const schemas = schemasToRead(manifest, opts)
-    const memo = memory?.drift?.fits(manifest, config) === true ? memory.drift : new DriftMemo(new SchemaDiff(manifest, opts), config)
-    const next = new Map<string, Remembered>()
-    const compare = ({ table, hash }: HashedTable): void => {
-      next.set(tableKey(table.schema, table.name), { hash, drift: memo.diff.table(table) })
-    }
-    if (memo.size === 0) {
-      // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
-      for await (const live of catalogTables(db, schemas)) compare(live)
-    } else {
-      const changed: string[] = []
-      for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
-        const key = tableKey(schema, name)
-        const drift = memo.get(key, hash)
-        if (drift !== undefined) next.set(key, { hash, drift })
-        else changed.push(oid)
+    const diff = new SchemaDiff(manifest, opts)
+    // This check's memory across rounds: one per prepare, so it never outlives its manifest or configuration.
+    const memo = new DriftMemo()
+    return {
+      async run ({ db }, signal) {
+        const next = new Map<string, Remembered>()
+        const compare = ({ table, hash }: HashedTable): void => {
+          signal.throwIfAborted()
+          next.set(tableKey(table.schema, table.name), { hash, drift: diff.table(table) })
+        }
+        if (memo.size === 0) {
+          // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
+          for await (const live of catalogTables(db, schemas)) compare(live)
+        } else {
+          const changed: string[] = []
+          for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
+            const key = tableKey(schema, name)
+            const drift = memo.get(key, hash)
+            if (drift !== undefined) next.set(key, { hash, drift })
+            else changed.push(oid)
+          }
+          signal.throwIfAborted()
+          // A table changed (or dropped) between the two statements is read as it is now, with its
+          // new digest, or missed until the next round.
+          for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
+        }
+        memo.replace(next)
+        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys())), manifest, config.schemas))
       }
-      // A table changed (or dropped) between the two statements is read as it is now, with its
-      // new digest, or missed until the next round.
-      for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
     }
-    memo.replace(next)
-    if (memory !== undefined) memory.drift = memo
-    const facts = memo.diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()))
-    return driftOutcome(withFixes(facts, manifest, config.schemas))
-  }
+  },
+
+  health: (d) => ({ findings: d.findings }),
+
+  text: (d) => ({
+    line: `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'} (${d.tablesCompared} tables, ${d.columnsCompared} columns compared)`,
+    more: [...byTable(d.findings)].flatMap(([table, group]) => [
+      table,
+      ...group.flatMap((f) => [`  ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`, ...fixLines(f)])
+    ])
+  }),
+
+  htmlSummary: (d) => `${d.findings.length} findings`,
+
+  htmlSection (d) {
+    const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
+    if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
+    const tables = [...byTable(d.findings)].map(([table, findings]) => `<h3><code>${esc(table)}</code></h3>
+<table><thead><tr><th>Severity</th><th>Kind</th><th>Column</th><th>Finding</th></tr></thead>
+<tbody>
+${findings.map(findingRow).join('\n')}
+</tbody></table>`)
+    return `<section id="drift">
+<h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
+${compared}
+${tables.join('\n')}
+</section>`
+  },
+
+  metrics: (d) => [{
+    name: 'drift_findings',
+    type: 'gauge',
+    help: 'Schema drift findings of the last round.',
+    samples: FINDING_KINDS.flatMap((kind) => SEVERITIES.map((severity) => ({
+      labels: { kind, severity },
+      value: (d?.findings ?? []).filter((f) => f.kind === kind && f.severity === severity).length
+    })))
+  }]
 }
 
 /** Status is the worst severity (info never lowers it); output is the worst finding, and how many more. */
-export function driftOutcome (drift: DriftFacts): CheckOutcome {
+export function driftOutcome (drift: DriftFacts): CheckOutcome<DriftFacts> {
   const status: Status = worst(drift.findings.map((f) => STATUS_OF[f.severity]))
   const rank = { fail: 0, warn: 1, info: 2 }
   const first = [...drift.findings].sort((a, b) => rank[a.severity] - rank[b.severity])[0]
@@ -59,7 +106,28 @@ export function driftOutcome (drift: DriftFacts): CheckOutcome {
     status,
     observedValue: drift.findings.length,
     observedUnit: 'findings',
-    drift,
+    facts: drift,
     ...(first !== undefined ? { output: more > 0 ? `${first.message} (and ${more} more)` : first.message } : {})
   }
+}
+
+function byTable (findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>()
+  for (const f of findings) {
+    const group = groups.get(f.table)
+    if (group === undefined) groups.set(f.table, [f])
+    else group.push(f)
+  }
+  return groups
+}
+
+/** The fix under its finding: `fix: ` and the SQL, a line each. */
+function fixLines (f: Finding): string[] {
+  return f.fix === undefined ? [] : f.fix.sql.split('\n').map((l, i) => `        ${i === 0 ? 'fix: ' : '     '}${l}`)
+}
+
+function findingRow (f: Finding): string {
+  const column = f.column !== undefined ? `<code>${esc(f.column)}</code>` : ''
+  const fix = f.fix !== undefined ? `<pre class="fix"><code>${esc(f.fix.sql)}</code></pre>` : ''
+  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}${fix}</td></tr>`
 }

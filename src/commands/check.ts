@@ -1,7 +1,7 @@
 // `check`: one round, read strictly like /health/schema. Exit 0 pass/warn, 1 mismatch, 2 could not check.
 import { describeWarning } from '../alembic/warnings.js'
-import { CHECKS } from '../checks/index.js'
-import type { Config } from '../config.js'
+import { CHECKS, prepareChecks } from '../checks/index.js'
+import type { DatabaseConfig } from '../config.js'
 import { loadExpectation } from '../expectation.js'
 import { checkSchemasExist } from './missing-schemas.js'
 import { createPool } from '../postgres/pool.js'
@@ -25,14 +25,14 @@ export interface CheckRun {
   readonly warning?: string
 }
 
-export async function runCheck (config: Config, format: CheckFormat): Promise<CheckRun> {
+export async function runCheck (config: DatabaseConfig, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
   const warnings = (expectation.versions?.warnings ?? []).map((w) => `warning: ${describeWarning(w)}`)
   const pool = createPool(config)
   let report: Report
   let warning: string | undefined
   try {
-    report = await runRound({ pool, checks: CHECKS, config, expectation, version: VERSION })
+    report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: VERSION })
     if (report.up) warning = await checkSchemasExist(pool, config.schemas, config.checkTimeoutMs)
   } finally {
     await pool.end().catch(() => undefined)

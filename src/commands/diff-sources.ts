@@ -1,7 +1,8 @@
 // The two sides of `diff`: a SOURCE is a postgres:// URL (read as `snapshot` reads it) or a
 // manifest file. --from is what is right; --to is compared with it as the drift check compares
 // a live database with a manifest.
-import { checkDatabaseUrl, type Config } from '../config.js'
+import type { Config } from '../config.js'
+import { checkDatabaseUrl } from '../config-values.js'
 import { isSentinelError, SentinelError } from '../errors.js'
 import type { ExpectedSchema } from '../expectation.js'
 import { describeError } from '../postgres/describe-error.js'

@@ -7,7 +7,8 @@ import { driftOutcome } from '../checks/schema-drift.js'
 import type { Config } from '../config.js'
 import { escapeControls } from '../render/escape.js'
 import { renderCheck } from '../render/health.js'
-import type { CheckResult, DriftFacts, Finding } from '../report.js'
+import type { CheckResult } from '../report.js'
+import type { DriftFacts, Finding } from '../schema/findings.js'
 import { SUPABASE_SCHEMAS, type CatalogSnapshot } from '../schema/catalog.js'
 import { diffSchema, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { attachFixes, fixContext } from '../schema/fixes/registry.js'
@@ -69,7 +70,7 @@ export async function runDiff (config: Config, from: string, to: string, format:
         errored: false,
         durationMs: 0,
         time: now.toISOString(),
-        drift
+        facts: drift
       }
       stdout = JSON.stringify({ ...renderCheck(result, 'schema'), ...names }, null, 2) + '\n'
       break

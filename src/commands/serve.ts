@@ -1,16 +1,15 @@
 // `serve`: the HTTP service. Listens at once (503 until the first round), runs rounds in
 // the background, and shuts down gracefully on SIGTERM/SIGINT.
+import type { FastifyInstance } from 'fastify'
+import type pino from 'pino'
 import type { Logger } from 'pino'
-import { describeWarning } from '../alembic/warnings.js'
-import { CHECKS } from '../checks/index.js'
-import type { Config } from '../config.js'
-import { SentinelError } from '../errors.js'
-import { loadExpectation } from '../expectation.js'
+import type { Registry } from '../checks/check.js'
+import { variables, type ConfigSource } from '../config.js'
+import { ListenError } from '../errors.js'
 import { createLogger } from '../logger.js'
-import { startMonitor } from '../monitor.js'
-import { createPool, secretsOf } from '../postgres/pool.js'
-import { buildApp } from '../server.js'
-import { VERSION } from '../version.js'
+import { sentinel } from '../plugin.js'
+import { secretsOf } from '../postgres/pool.js'
+import { createApp } from '../server.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
@@ -21,54 +20,62 @@ export interface CloseOptions {
   readonly drainMs?: number
 }
 
+export interface ServiceOptions {
+  /** Where the log goes (default: stdout). */
+  readonly destination?: pino.DestinationStream
+  /** The checks (default: the registry). */
+  readonly checks?: Registry
+}
+
 export interface RunningService {
   readonly url: string
   readonly logger: Logger
+  readonly app: FastifyInstance
   /** Readiness turns 503, in-flight requests finish, then server and pool close. */
   close (opts?: CloseOptions): Promise<void>
 }
 
-export async function startService (config: Config, logger: Logger = createLogger(config.logLevel, secretsOf(config))): Promise<RunningService> {
-  const expectation = await loadExpectation(config)
-  for (const w of expectation.versions?.warnings ?? []) logger.warn(describeWarning(w))
-  const pool = createPool(config, logger)
-  const monitor = startMonitor({ pool, checks: CHECKS, config, expectation, version: VERSION }, logger)
-  let shuttingDown = false
-  const app = buildApp({
-    state: { latest: monitor.latest, shuttingDown: () => shuttingDown },
-    version: VERSION,
-    releaseId: config.releaseId,
-    healthToken: config.healthToken,
-    metricsToken: config.metricsToken,
-    logger
-  })
-  if (config.healthToken === undefined) logger.warn('HEALTH_TOKEN is not set: check details on /health and /health/schema are public')
-  if (config.metricsToken === undefined) logger.info('METRICS_TOKEN is not set: /metrics is public')
+/** The secrets as given, before validation: nothing logged on the way may show them either. */
+export function givenSecrets (source: ConfigSource): string[] {
+  let data: Readonly<Record<string, string>> = {}
+  try {
+    data = variables(source).data
+  } catch { /* the plugin reports it */ }
+  return secretsOf({ databaseUrl: data.DATABASE_URL, healthToken: data.HEALTH_TOKEN, metricsToken: data.METRICS_TOKEN, deployToken: data.DEPLOY_TOKEN })
+}
+
+export async function startService (source: ConfigSource, opts: ServiceOptions = {}): Promise<RunningService> {
+  // LOG_LEVEL is not validated yet: the plugin sets the level once it is.
+  const logger = createLogger('info', givenSecrets(source), opts.destination)
+  const app = createApp()
+  void app.register(sentinel, { source, logger, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
+  try {
+    await app.ready()
+  } catch (err) {
+    await app.close().catch(() => undefined)
+    throw err
+  }
+  const { host, port } = app.config
   let url: string
   try {
-    url = await app.listen({ port: config.port, host: config.host })
+    url = await app.listen({ port, host })
   } catch (err) {
-    await monitor.stop()
-    await pool.end()
-    throw new SentinelError(`cannot listen on ${config.host}:${config.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    await app.close()
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    throw new ListenError(host, port, code, { cause: err })
   }
-  logger.info({ url, interval_ms: config.checkIntervalMs, timeout_ms: config.checkTimeoutMs }, 'schema-sentinel is listening')
+  logger.info({ url, interval_ms: app.config.checkIntervalMs, timeout_ms: app.config.checkTimeoutMs }, 'schema-sentinel is listening')
   let closing: Promise<void> | undefined
   return {
     url,
     logger,
-    close (opts = {}) {
+    app,
+    close (closeOpts = {}) {
       closing ??= (async () => {
-        shuttingDown = true
-        // No new rounds from here; a running one may finish while we drain, then it is cut short.
-        const drainMs = opts.drainMs ?? 0
-        const stopped = monitor.stop({ waitMs: drainMs })
         // Without a drain, app.close() at once drops idle keep-alive connections and refuses
         // new ones: a readiness probe would never see the 503 that tells it we are leaving.
-        if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs))
+        await app.sentinel.drain(closeOpts.drainMs ?? 0)
         await app.close()
-        await stopped
-        await pool.end()
       })()
       return closing
     }
@@ -76,8 +83,8 @@ export async function startService (config: Config, logger: Logger = createLogge
 }
 
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
-export async function serve (config: Config): Promise<number> {
-  const service = await startService(config)
+export async function serve (source: ConfigSource): Promise<number> {
+  const service = await startService(source)
   return await new Promise<number>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       service.logger.info({ signal }, 'shutting down')

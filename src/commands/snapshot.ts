@@ -1,6 +1,6 @@
 // `snapshot`: the live database as a manifest, on stdout. Read through the same read-only
 // Lease as a round; checking the same database against the output finds nothing.
-import type { Config } from '../config.js'
+import type { Config, DatabaseConfig } from '../config.js'
 import { DatabaseError } from '../errors.js'
 import { describeError } from '../postgres/describe-error.js'
 import { Lease, type Db } from '../postgres/lease.js'
@@ -18,7 +18,7 @@ export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 
 
 /** `warn` gets one line when SCHEMAS names a schema the database does not have. */
-export async function runSnapshot (config: Config, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
+export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
   const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
   const lease = new Lease(pool, Date.now() + timeoutMs)
@@ -44,7 +44,7 @@ export async function runSnapshot (config: Config, format: SnapshotFormat, warn?
       ? manifestJson(manifest)
       : manifestYaml(manifest, `schema-sentinel snapshot of ${describeDatabaseUrl(config.databaseUrl ?? '')} (schemas: ${config.schemas.join(', ')})`)
   } catch (err) {
-    throw new DatabaseError(`cannot snapshot the database: ${describeError(err, secretsOf(config))}`, { cause: err })
+    throw new DatabaseError('snapshot the database', describeError(err, secretsOf(config)), { cause: err })
   } finally {
     clearTimeout(timer)
     lease.release(!ok)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { ConnectionOptions } from 'node:tls'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import type { Config } from '../config.js'
+import type { Config, DatabaseConfig } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { describeError } from './describe-error.js'
 
@@ -20,8 +20,7 @@ export interface PoolSettings {
 }
 
 /** Splits the URL into what pg should see and the TLS options libpq's sslmode means. */
-export function poolSettings (config: Pick<Config, 'databaseUrl' | 'databaseSslCa'>): PoolSettings {
-  if (config.databaseUrl === undefined) throw new ConfigError('DATABASE_URL', 'is required (a postgres:// URL)')
+export function poolSettings (config: Pick<DatabaseConfig, 'databaseUrl' | 'databaseSslCa'>): PoolSettings {
   const url = new URL(config.databaseUrl)
   // libpq reads the JDBC-style `ssl=true` as sslmode=require.
   const mode = url.searchParams.get('sslmode') ?? (url.searchParams.get('ssl') === 'true' ? 'require' : 'prefer')
@@ -56,7 +55,7 @@ function readCa (path: string, variable: string): string {
   }
 }
 
-export function createPool (config: Config, logger?: Logger): pg.Pool {
+export function createPool (config: DatabaseConfig, logger?: Logger): pg.Pool {
   const { connectionString, ssl } = poolSettings(config)
   const pool = new pg.Pool({
     connectionString,
@@ -77,7 +76,7 @@ export function createPool (config: Config, logger?: Logger): pg.Pool {
 }
 
 /** The secrets a message about this database must never contain. */
-export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 'metricsToken'>): string[] {
+export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 'metricsToken'> & { readonly deployToken?: string }): string[] {
   const out: string[] = []
   if (config.databaseUrl !== undefined) {
     try {
@@ -88,5 +87,6 @@ export function secretsOf (config: Pick<Config, 'databaseUrl' | 'healthToken' | 
   }
   if (config.healthToken) out.push(config.healthToken)
   if (config.metricsToken) out.push(config.metricsToken)
+  if (config.deployToken) out.push(config.deployToken)
   return out
 }

@@ -1,8 +1,12 @@
-// Report -> application/health+json (draft-inadarei-api-health-check). Pure.
-import { checkStatus, overallStatus, summary, type CheckResult, type Report, type Status, type View } from '../report.js'
+// Report -> application/health+json (draft-inadarei-api-health-check). Pure. The round-level
+// parts are here; each check's own fields come from its module (Presentation.health).
+import { CHECKS } from '../checks/index.js'
+import type { Registry } from '../checks/check.js'
+import { checkStatus, overallStatus, summary, type CheckResult, type ExpectationInForce, type Report, type Status, type View } from '../report.js'
 
 export const HEALTH_CONTENT_TYPE = 'application/health+json; charset=utf-8'
 export const NO_ROUND_OUTPUT = 'no check round has finished yet'
+export const SHUTTING_DOWN_OUTPUT = 'shutting down'
 
 export interface HealthInfo {
   readonly version: string
@@ -15,6 +19,12 @@ export interface HealthBody {
   releaseId?: string
   checks?: Record<string, Array<Record<string, unknown>>>
   output?: string
+  expectation?: { source: ExpectationInForce['source'], release?: string, since: string }
+}
+
+/** Which expectation the round checked against, as bodies show it. */
+export function expectationBody (e: ExpectationInForce): NonNullable<HealthBody['expectation']> {
+  return { source: e.source, ...(e.release !== undefined ? { release: e.release } : {}), since: new Date(e.since).toISOString() }
 }
 
 export interface Rendered {
@@ -34,12 +44,12 @@ export function renderLive (info: HealthInfo): Rendered {
 
 /** /health/ready: a first round has finished and we are not shutting down; the reason is a detail. */
 export function renderReady (report: Report | undefined, shuttingDown: boolean, details: boolean, info: HealthInfo): Rendered {
-  const why = shuttingDown ? 'shutting down' : report === undefined ? NO_ROUND_OUTPUT : undefined
+  const why = shuttingDown ? SHUTTING_DOWN_OUTPUT : report === undefined ? NO_ROUND_OUTPUT : undefined
   if (why === undefined) return { statusCode: 200, body: base('pass', info) }
   return { statusCode: 503, body: details ? { ...base('fail', info), output: why } : base('fail', info) }
 }
 
-export function renderHealth (report: Report | undefined, view: View, details: boolean, info: HealthInfo): Rendered {
+export function renderHealth (report: Report | undefined, view: View, details: boolean, info: HealthInfo, checks: Registry = CHECKS): Rendered {
   if (report === undefined) {
     const body = base('fail', info)
     if (details) body.output = NO_ROUND_OUTPUT
@@ -48,32 +58,23 @@ export function renderHealth (report: Report | undefined, view: View, details: b
   const status = overallStatus(report, view)
   const body = base(status, info)
   if (details) {
-    body.checks = Object.fromEntries(report.checks.map((c) => [c.name, [renderCheck(c, view)]]))
+    body.checks = Object.fromEntries(report.checks.map((c) => [c.name, [renderCheck(c, view, checks)]]))
     const output = summary(report, view)
     if (output !== undefined) body.output = output
+    if (report.expectation !== undefined) body.expectation = expectationBody(report.expectation)
   }
   return { statusCode: status === 'fail' ? 503 : 200, body }
 }
 
-export function renderCheck (check: CheckResult, view: View): Record<string, unknown> {
-  const out: Record<string, unknown> = { componentType: 'datastore', status: checkStatus(check, view) }
-  const a = check.alembic
-  if (a !== undefined) {
-    out.state = a.state
-    out.observedValue = a.database
-    out.expected = a.expected
-    if (a.expectedSource !== undefined) out.expectedSource = a.expectedSource
-    if (a.pending !== undefined) out.pending = a.pending
-    if (a.multipleHeads === true) out.multipleHeads = true
-    if (a.pendingRevisions !== undefined) out.pendingRevisions = a.pendingRevisions
-    if (a.pendingDestructive !== undefined) out.pendingDestructive = a.pendingDestructive
-    if (a.looseScripts !== undefined) out.looseScripts = a.looseScripts
-    if (a.warnings !== undefined) out.warnings = a.warnings
+export function renderCheck (result: CheckResult, view: View, checks: Registry = CHECKS): Record<string, unknown> {
+  const own = result.facts === undefined ? undefined : checks.find((c) => c.name === result.name)?.health?.(result.facts)
+  return {
+    componentType: 'datastore',
+    status: checkStatus(result, view),
+    ...(result.observedValue !== undefined ? { observedValue: result.observedValue } : {}),
+    ...(result.observedUnit !== undefined ? { observedUnit: result.observedUnit } : {}),
+    ...own,
+    time: result.time,
+    ...(result.output !== undefined ? { output: result.output } : {})
   }
-  if (check.observedValue !== undefined) out.observedValue = check.observedValue
-  if (check.observedUnit !== undefined) out.observedUnit = check.observedUnit
-  out.time = check.time
-  if (check.drift !== undefined) out.findings = check.drift.findings
-  if (check.output !== undefined) out.output = check.output
-  return out
 }

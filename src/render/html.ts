@@ -1,9 +1,13 @@
 // Report -> the status page for people: one self-contained HTML document, no scripts, no
 // external assets. Pure; every value from the Report or the database passes through `esc`.
-import { checkStatus, overallStatus, summary, type AlembicFacts, type CheckResult, type DriftFacts, type Finding, type Report, type Status } from '../report.js'
-import { reportRoleWarning } from '../checks/connectivity.js'
-import { alembicRows } from './alembic-html.js'
+// The page and the table of checks are here; each check adds its own section (Presentation.htmlSection).
+import { CHECKS } from '../checks/index.js'
+import type { Registry } from '../checks/check.js'
+import { checkStatus, overallStatus, summary, type CheckResult, type Report, type Status } from '../report.js'
+import { badge, esc } from './html-escape.js'
 import { NO_ROUND_OUTPUT } from './health.js'
+
+export { esc } from './html-escape.js'
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
 
@@ -21,19 +25,13 @@ export interface RenderedPage {
   readonly html: string
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-export function esc (value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-}
-
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.6rem}.status{display:inline-block;padding:.1em .6em;border-radius:.3em;font-weight:bold;color:#fff}
 .pass{background:#1a7f37}.warn{background:#9a6700}.fail{background:#cf222e}.info{background:#57606a}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
 code{font-family:ui-monospace,monospace}.notice{border-left:.3em solid #9a6700;padding:.3em .8em;background:#fff8c5}.muted{color:#57606a}.num{white-space:nowrap}.fix{margin:.3em 0 0;white-space:pre-wrap}`
 
-export function renderHtml (report: Report | undefined, opts: HtmlOptions): RenderedPage {
+export function renderHtml (report: Report | undefined, opts: HtmlOptions, checks: Registry = CHECKS): RenderedPage {
   const status: Status = report === undefined ? 'fail' : overallStatus(report, 'health')
   const parts = [`<h1>schema-sentinel: ${badge(status)}</h1>`, meta(report, opts)]
   if (!opts.details) {
@@ -43,13 +41,17 @@ export function renderHtml (report: Report | undefined, opts: HtmlOptions): Rend
   } else {
     const output = summary(report, 'health')
     if (output !== undefined) parts.push(`<p id="summary"><strong>${esc(output)}</strong></p>`)
-    const warning = reportRoleWarning(report)
-    if (warning !== undefined) parts.push(`<p id="role-warning" class="notice"><strong>Warning:</strong> ${esc(warning)}</p>`)
-    parts.push(checksTable(report.checks))
-    const alembic = report.checks.find((c) => c.alembic !== undefined)?.alembic
-    if (alembic !== undefined) parts.push(alembicSection(alembic))
-    const drift = report.checks.find((c) => c.drift !== undefined)?.drift
-    if (drift !== undefined) parts.push(driftSection(drift))
+    // Only with details: a notice says what the sentinel can do, which is no one else's business.
+    for (const check of checks) {
+      const facts = report.checks.find((r) => r.name === check.name)?.facts
+      const notice = facts === undefined ? undefined : check.notice?.(facts)
+      if (notice !== undefined) parts.push(`<p id="${esc(notice.id)}" class="notice"><strong>Warning:</strong> ${esc(notice.text)}</p>`)
+    }
+    parts.push(checksTable(report.checks, checks))
+    for (const check of checks) {
+      const facts = report.checks.find((r) => r.name === check.name)?.facts
+      if (facts !== undefined && check.htmlSection !== undefined) parts.push(check.htmlSection(facts))
+    }
   }
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -68,17 +70,22 @@ ${parts.join('\n')}
   return { statusCode: status === 'fail' ? 503 : 200, html }
 }
 
-function badge (status: Status | 'info'): string {
-  return `<span class="status ${status}">${status.toUpperCase()}</span>`
-}
-
 function meta (report: Report | undefined, opts: HtmlOptions): string {
   const release = opts.releaseId !== undefined ? `, release <code>${esc(opts.releaseId)}</code>` : ''
   const round = report === undefined
     ? 'No check round has finished yet.'
     : `Last round finished <time datetime="${esc(iso(report.finishedAt))}">${esc(iso(report.finishedAt))}</time> ` +
       `and took ${Math.round(report.finishedAt - report.startedAt)} ms.`
-  return `<p class="muted">Version ${esc(opts.version)}${release}. ${round}</p>`
+  return `<p class="muted">Version ${esc(opts.version)}${release}. ${round}${expectationLine(report)}</p>`
+}
+
+function expectationLine (report: Report | undefined): string {
+  const e = report?.expectation
+  if (e === undefined) return ''
+  const since = `<time datetime="${esc(iso(e.since))}">${esc(iso(e.since))}</time>`
+  if (e.source === 'file') return ` Expectation: the files baked into this service, since ${since}.`
+  const release = e.release !== undefined ? ` by release <code>${esc(e.release)}</code>` : ''
+  return ` Expectation: posted${release} since ${since}; after a restart the baked-in files apply again until the next deploy posts.`
 }
 
 function tokenForm (rejected: boolean): string {
@@ -94,10 +101,10 @@ or enter it here: the page keeps it in a cookie for this site only.</p>
 </section>`
 }
 
-function checksTable (checks: readonly CheckResult[]): string {
-  const rows = checks.map((c) => {
+function checksTable (results: readonly CheckResult[], checks: Registry): string {
+  const rows = results.map((c) => {
     const s = checkStatus(c, 'health')
-    return `<tr data-check="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${badge(s)}</td><td>${esc(describe(c))}</td><td class="num">${c.durationMs.toFixed(1)} ms</td></tr>`
+    return `<tr data-check="${esc(c.name)}"><td><code>${esc(c.name)}</code></td><td>${badge(s)}</td><td>${esc(describe(c, checks))}</td><td class="num">${c.durationMs.toFixed(1)} ms</td></tr>`
   })
   return `<section id="checks">
 <h2>Checks</h2>
@@ -108,56 +115,12 @@ ${rows.join('\n')}
 </section>`
 }
 
-function describe (c: CheckResult): string {
+function describe (c: CheckResult, checks: Registry): string {
   if (c.output !== undefined) return c.output
-  if (c.alembic !== undefined) return `state ${c.alembic.state}`
-  if (c.drift !== undefined) return `${c.drift.findings.length} findings`
+  const own = c.facts === undefined ? undefined : checks.find((check) => check.name === c.name)?.htmlSummary?.(c.facts)
+  if (own !== undefined) return own
   if (c.observedValue !== undefined) return `${c.observedValue} ${c.observedUnit ?? ''}`.trim()
   return ''
-}
-
-function revisions (list: readonly string[], none: string): string {
-  return list.length === 0 ? `<span class="muted">${esc(none)}</span>` : list.map((r) => `<code>${esc(r)}</code>`).join(', ')
-}
-
-function alembicSection (a: AlembicFacts): string {
-  const rows = [
-    ['State', `<strong id="alembic-state">${esc(a.state)}</strong>`],
-    ['Database', revisions(a.database, a.tableExists ? '(empty version table)' : '(no version table)')],
-    ['Expected', revisions(a.expected, '(not configured)') + (a.expectedSource !== undefined ? ` <span class="muted">from ${esc(a.expectedSource)}</span>` : '')],
-    ['Pending migrations', `<span id="alembic-pending">${esc(a.pending ?? 0)}</span>`]
-  ]
-  if (a.multipleHeads === true) rows.push(['Heads', 'several heads without a merge: <code>alembic upgrade head</code> would refuse them'])
-  rows.push(...alembicRows(a, esc))
-  return `<section id="alembic">
-<h2>Alembic migration state</h2>
-<table><tbody>
-${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('\n')}
-</tbody></table>
-</section>`
-}
-
-function driftSection (d: DriftFacts): string {
-  const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
-  if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
-  const groups = new Map<string, Finding[]>()
-  for (const f of d.findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
-  const tables = [...groups].map(([table, findings]) => `<h3><code>${esc(table)}</code></h3>
-<table><thead><tr><th>Severity</th><th>Kind</th><th>Column</th><th>Finding</th></tr></thead>
-<tbody>
-${findings.map(findingRow).join('\n')}
-</tbody></table>`)
-  return `<section id="drift">
-<h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
-${compared}
-${tables.join('\n')}
-</section>`
-}
-
-function findingRow (f: Finding): string {
-  const column = f.column !== undefined ? `<code>${esc(f.column)}</code>` : ''
-  const fix = f.fix !== undefined ? `<pre class="fix"><code>${esc(f.fix.sql)}</code></pre>` : ''
-  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}${fix}</td></tr>`
 }
 
 function iso (ms: number): string {

@@ -1,49 +1,24 @@
-// Report -> the CLI's text output. Pure. Every line is escaped: names, revisions and messages
-// come from the database and from files.
+// Report -> the CLI's text output. Pure. One line per check: status, name, and the check's own
+// text (Presentation.text) or, without it, its output or observed value; then its own lines.
+// Every line is escaped: names, revisions and messages come from the database and from files.
+import { CHECKS } from '../checks/index.js'
+import type { Registry } from '../checks/check.js'
+import { checkStatus, overallStatus, type CheckResult, type Report, type View } from '../report.js'
 import { escapeControls } from './escape.js'
-import { checkStatus, overallStatus, type CheckResult, type Finding, type Report, type View } from '../report.js'
-import { alembicLines } from './alembic-text.js'
 
-export function renderText (report: Report, view: View = 'schema'): string {
+export function renderText (report: Report, view: View = 'schema', checks: Registry = CHECKS): string {
   const status = overallStatus(report, view)
   const lines = [`schema-sentinel ${report.version}: ${status.toUpperCase()}`]
-  for (const check of report.checks) {
-    lines.push(`  ${checkStatus(check, view).padEnd(4)}  ${check.name.padEnd(21)}  ${describe(check)}`)
-    if (check.alembic !== undefined) lines.push(...alembicLines(check.alembic))
-    if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingsByTable(check.drift.findings))
+  for (const result of report.checks) {
+    const own = result.facts === undefined ? undefined : checks.find((c) => c.name === result.name)?.text?.(result.facts)
+    lines.push(`  ${checkStatus(result, view).padEnd(4)}  ${result.name.padEnd(21)}  ${own?.line ?? generic(result)}`)
+    for (const more of own?.more ?? []) lines.push(`        ${more}`)
   }
   return lines.map(escapeControls).join('\n') + '\n'
 }
 
-function describe (check: CheckResult): string {
-  const a = check.alembic
-  if (a !== undefined) {
-    const db = a.database.length > 0 ? a.database.join(', ') : '(none)'
-    const expected = a.expected.length > 0 ? a.expected.join(', ') : '(not configured)'
-    let text = `${a.state}: database ${db}, expected ${expected}`
-    if (a.pending !== undefined && a.pending > 0) text += ` (${a.pending} pending)`
-    if (a.multipleHeads === true) text += ' [several heads without a merge]'
-    return check.output !== undefined && check.errored ? check.output : text
-  }
-  if (check.drift !== undefined) {
-    const n = check.drift.findings.length
-    return `${n} finding${n === 1 ? '' : 's'} (${check.drift.tablesCompared} tables, ${check.drift.columnsCompared} columns compared)`
-  }
-  if (check.output !== undefined) return check.output
-  if (check.observedValue !== undefined) return `${check.observedValue} ${check.observedUnit ?? ''}`.trim()
+function generic (result: CheckResult): string {
+  if (result.output !== undefined) return result.output
+  if (result.observedValue !== undefined) return `${result.observedValue} ${result.observedUnit ?? ''}`.trim()
   return ''
-}
-
-function findingsByTable (findings: readonly Finding[]): string[] {
-  const groups = new Map<string, Finding[]>()
-  for (const f of findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
-  const lines: string[] = []
-  for (const [table, group] of groups) {
-    lines.push(`        ${table}`)
-    for (const f of group) {
-      lines.push(`          ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
-      if (f.fix !== undefined) lines.push(...f.fix.sql.split('\n').map((l, i) => `                ${i === 0 ? 'fix: ' : '     '}${l}`))
-    }
-  }
-  return lines
 }

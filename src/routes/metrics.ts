@@ -1,15 +1,21 @@
+// GET /metrics: our own families (rendered once per Report) and the process metrics (per scrape).
 import type { FastifyInstance } from 'fastify'
 import { renderMetrics } from '../render/metrics.js'
-import { authorized } from './auth.js'
+import { PerReport } from './answer.js'
+import { authorizer } from './auth.js'
 import type { RouteOptions } from './options.js'
 
 export async function metricsRoutes (app: FastifyInstance, opts: RouteOptions): Promise<void> {
-  opts.get(app, '/metrics', async (req, reply) => {
-    if (!authorized(opts.metricsToken, req.headers.authorization)) {
+  const authorized = authorizer(opts.metricsToken)
+  const sentinel = app.sentinel
+  const own = new PerReport()
+  app.get('/metrics', async (req, reply) => {
+    if (!authorized(req.headers.authorization)) {
       return reply.code(401).header('WWW-Authenticate', 'Bearer realm="metrics"').send({ error: 'unauthorized', message: 'a valid bearer token is required' })
     }
-    const own = renderMetrics(opts.state.latest(), opts.version)
+    const report = sentinel.latest()
+    const ours = own.get(report, 0, () => ({ statusCode: 200, contentType: opts.processMetrics.contentType, body: Buffer.from(renderMetrics(report, opts.version, opts.checks)) }))
     const process = await opts.processMetrics.metrics()
-    return reply.code(200).type(opts.processMetrics.contentType).send(own + process)
+    return reply.code(200).type(opts.processMetrics.contentType).send(Buffer.concat([ours.body, Buffer.from(process)]))
   })
 }

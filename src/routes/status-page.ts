@@ -4,6 +4,7 @@
 // token leaves the address bar, the history and the page's 30 s refresh.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HTML_CONTENT_TYPE, renderHtml } from '../render/html.js'
+import { answer, PerReport } from './answer.js'
 import { bearerToken, tokenMatches } from './auth.js'
 import type { RouteOptions } from './options.js'
 import { issueSession, SESSION_TTL_S, sessionValid } from './session.js'
@@ -63,11 +64,14 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
     (_req, body, done) => { done(null, Object.fromEntries(new URLSearchParams(body as string))) })
 
+  const pages = new PerReport()
   const page = (reply: FastifyReply, { details, rejected }: Access) => {
-    const { statusCode, html } = renderHtml(opts.state.latest(), {
-      version: opts.version, releaseId: opts.releaseId, details, tokenRejected: rejected
+    const report = app.sentinel.latest()
+    const { statusCode, body } = pages.get(report, details ? 2 : rejected ? 1 : 0, () => {
+      const rendered = renderHtml(report, { version: opts.version, releaseId: opts.releaseId, details, tokenRejected: rejected }, opts.checks)
+      return answer(rendered.statusCode, HTML_CONTENT_TYPE, rendered.html)
     })
-    return reply.code(statusCode).headers(SECURITY_HEADERS).type(HTML_CONTENT_TYPE).send(html)
+    return reply.code(statusCode).headers(SECURITY_HEADERS).type(HTML_CONTENT_TYPE).send(body)
   }
 
   app.get('/', async (req, reply) => {
@@ -83,5 +87,4 @@ export async function statusPageRoutes (app: FastifyInstance, opts: RouteOptions
     if (typeof token !== 'string' || !tokenMatches(expected, token)) return page(reply, { details: false, rejected: true })
     return startSession(req, reply, expected)
   })
-  opts.allow('/', ['GET', 'HEAD', 'POST'])
 }

@@ -1,7 +1,7 @@
 // Expected schema vs live catalog -> findings. Pure: no I/O, deterministic order.
 import type { SeverityOverride } from '../config.js'
 import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
-import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from '../report.js'
+import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from './findings.js'
 import { tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from './catalog.js'
 import { qualified } from './names.js'
 import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError, type PgType } from './normalise.js'

@@ -1,9 +1,8 @@
 // Last round's result for each live table, kept while the table's digest is unchanged: after the
 // first round, a round reads one digest per table and compares only the tables that changed, so
-// a steady round allocates kilobytes where it allocated one object per column.
-import type { Config } from '../config.js'
-import type { ExpectedSchema } from '../expectation.js'
-import type { SchemaDiff, TableDrift } from './diff.js'
+// a steady round allocates kilobytes where it allocated one object per column. One memo belongs
+// to one prepared drift check (one manifest, one configuration), which holds it in its closure.
+import type { TableDrift } from './diff.js'
 
 export interface Remembered {
   readonly hash: string
@@ -12,13 +11,6 @@ export interface Remembered {
 
 export class DriftMemo {
   #byKey: ReadonlyMap<string, Remembered> = new Map()
-
-  constructor (readonly diff: SchemaDiff, readonly config: Config) {}
-
-  /** Whether this memo was made for this manifest and configuration (a result depends on both). */
-  fits (expected: ExpectedSchema, config: Config): boolean {
-    return this.diff.expected === expected && this.config === config
-  }
 
   get size (): number {
     return this.#byKey.size

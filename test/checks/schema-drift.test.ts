@@ -2,12 +2,13 @@
 // later rounds read one digest per table and only the columns of tables that changed; the
 // findings are always what a fresh full read would give.
 import t from 'tap'
-import type { CheckMemory } from '../../src/checks/check.js'
+import type { CheckRun } from '../../src/checks/check.js'
 import { schemaDrift } from '../../src/checks/schema-drift.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
 import { Lease, type Db } from '../../src/postgres/lease.js'
 import { createPool } from '../../src/postgres/pool.js'
+import type { DriftFacts } from '../../src/schema/findings.js'
 import { startPostgres } from '../helpers/postgres.js'
 
 const server = await startPostgres()
@@ -25,30 +26,31 @@ t.test('later rounds re-read only changed tables, and find what a full read find
   const expectation = await loadExpectation(config)
   const pool = createPool(config)
   t.teardown(() => pool.end())
-  const memory: CheckMemory = {}
+  // Prepared once, as a monitor does: its memory lives as long as this prepared check.
+  const kept = schemaDrift.prepare(config, expectation)
 
   /** One run of the check; returns its findings and the statements it sent. */
-  const round = async (mem: CheckMemory | undefined) => {
+  const round = async (check: CheckRun<DriftFacts>) => {
     const lease = new Lease(pool, Date.now() + 10_000)
     const sent: string[] = []
     const db: Db = { query: async (text, params) => { sent.push(text.trim().split(/\s+/).slice(0, 2).join(' ')); return await lease.query(text, params) } }
     try {
-      const outcome = await schemaDrift.run({ db, config, expectation, ...(mem !== undefined ? { memory: mem } : {}) }, new AbortController().signal)
+      const outcome = await check.run({ db }, new AbortController().signal)
       await lease.endTransaction()
-      const findings = (outcome.drift?.findings ?? []).map((f) => `${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
-      return { findings, sent, counts: [outcome.drift?.tablesCompared, outcome.drift?.columnsCompared] }
+      const findings = (outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
+      return { findings, sent, counts: [outcome.facts?.tablesCompared, outcome.facts?.columnsCompared] }
     } finally {
       lease.release(false)
     }
   }
-  /** The same round against a fresh memory, as a check of the remembered one. */
+  /** The same round by a freshly prepared check, as a check of the remembered one. */
   const agree = async (label: string, want: string[]) => {
-    const kept = await round(memory)
-    const fresh = await round(undefined)
-    t.same(kept.findings, want, `${label}: findings`)
-    t.same(kept.findings, fresh.findings, `${label}: same as a full read`)
-    t.same(kept.counts, fresh.counts, `${label}: same counts`)
-    return kept.sent
+    const remembered = await round(kept)
+    const fresh = await round(schemaDrift.prepare(config, expectation))
+    t.same(remembered.findings, want, `${label}: findings`)
+    t.same(remembered.findings, fresh.findings, `${label}: same as a full read`)
+    t.same(remembered.counts, fresh.counts, `${label}: same counts`)
+    return remembered.sent
   }
 
   const first = await agree('first round', [])
@@ -69,10 +71,14 @@ t.test('later rounds re-read only changed tables, and find what a full read find
   await sql('CREATE TABLE t7 (id integer NOT NULL, name text); ALTER TABLE t5 ALTER COLUMN id SET NOT NULL; DROP TABLE surprise')
   await agree('all back', [])
 
-  // Another manifest or configuration never reuses results made for the first one.
+  // Another manifest or configuration means another prepare, whose memory starts empty: it never
+  // reuses results made for the first one, while the first keeps its own.
+  await sql('CREATE TABLE surprise (id integer)')
   const other = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml`, DRIFT_SEVERITY: 'extra_table=ignore' }, {}, { requireDatabase: true })
-  t.notOk(memory.drift?.fits(expectation.schema!, other), 'a memo fits only its own configuration')
-  t.notOk(memory.drift?.fits((await loadExpectation(config)).schema!, config), 'and only its own manifest')
+  const otherRun = await round(schemaDrift.prepare(other, await loadExpectation(other)))
+  t.same(otherRun.findings, [], 'another configuration: its own findings (the extra table ignored)')
+  t.same(otherRun.sent, [APP_PATH, 'DECLARE schema_sentinel_catalog', 'FETCH FORWARD', 'CLOSE schema_sentinel_catalog'], 'and a full read of its own')
+  t.same((await round(kept)).findings, ['extra_table public.surprise'], 'the first check still reads with its own configuration')
 })
 
 function byTable (a: string, b: string): number {

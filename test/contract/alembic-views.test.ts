@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { CHECKS } from '../../src/checks/index.js'
+import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
 import { createPool } from '../../src/postgres/pool.js'
@@ -41,7 +41,7 @@ async function round (rows: string[] | null, env: Record<string, string>) {
   const config = loadConfig({ DATABASE_URL: await database(rows), CHECK_TIMEOUT_MS: '10000', ...env }, {}, { requireDatabase: true })
   const pool = createPool(config)
   try {
-    return await runRound({ pool, checks: CHECKS, config, expectation: await loadExpectation(config), version: '0.1.0' })
+    return await runRound({ pool, checks: prepareChecks(CHECKS, config, await loadExpectation(config)), config, version: '0.1.0' })
   } finally {
     await pool.end()
   }

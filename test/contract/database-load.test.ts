@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import t from 'tap'
-import { CHECKS } from '../../src/checks/index.js'
+import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
 import { createPool } from '../../src/postgres/pool.js'
@@ -51,7 +51,7 @@ t.test('schema:drift: the same statements for 1 table or 40, never information_s
     const pool = createPool(config)
     try {
       const from = logLength()
-      const report = await runRound({ pool, checks: CHECKS, config, expectation: await loadExpectation(config), version: 'test' })
+      const report = await runRound({ pool, checks: prepareChecks(CHECKS, config, await loadExpectation(config)), config, version: 'test' })
       t.same(report.checks.map((c) => c.status), ['pass', 'pass', 'pass'], `${tables.length} tables: the round passes`)
       return statementsSince(from).map((l) => l.replace(/^[^:]*:[^:]*LOG: {2}(statement|execute [^:]*): /, ''))
     } finally {

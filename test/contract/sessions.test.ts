@@ -2,8 +2,8 @@
 // and no named prepared statements in a full round (Supabase's transaction pooler rejects them).
 import { join } from 'node:path'
 import t from 'tap'
-import type { Check } from '../../src/checks/check.js'
-import { CHECKS } from '../../src/checks/index.js'
+import type { PreparedCheck } from '../../src/checks/check.js'
+import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
 import { createPool } from '../../src/postgres/pool.js'
@@ -39,7 +39,7 @@ t.test('a full round prepares no named statement', async (t) => {
   const pool = createPool(config)
   t.teardown(() => pool.end())
   // Runs last, on the same connection as every check before it: pg_prepared_statements is per session.
-  const probe: Check = {
+  const probe: PreparedCheck = {
     name: 'schema:drift',
     async run ({ db }) {
       const rows = await db.query<{ name: string }>('SELECT name FROM pg_catalog.pg_prepared_statements')
@@ -48,7 +48,7 @@ t.test('a full round prepares no named statement', async (t) => {
   }
   const expectation = await loadExpectation(config)
   for (let i = 0; i < 3; i++) {
-    const report = await runRound({ pool, checks: [...CHECKS, probe], config, expectation, version: 'test' })
+    const report = await runRound({ pool, checks: [...prepareChecks(CHECKS, config, expectation), probe], config, version: 'test' })
     t.same(report.checks.map((c) => c.status), ['pass', 'pass', 'pass', 'pass'], `round ${i + 1}: every check ran`)
     t.equal(report.checks[3]!.output, '[]', `round ${i + 1}: no prepared statement in the session`)
   }

@@ -57,3 +57,18 @@ export async function startPrometheus (config: string, files: Readonly<Record<st
     stop: tool.stop
   }
 }
+
+export const PROMTOOL = '/usr/bin/promtool'
+
+/** Pipes an exposition into `promtool check metrics` (it reads stdin); code 0 and no output mean clean. */
+export function promtoolCheckMetrics (body: string): Promise<{ code: number, output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 })
+    let output = ''
+    child.stdout.on('data', (d) => { output += String(d) })
+    child.stderr.on('data', (d) => { output += String(d) })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? 1, output }))
+    child.stdin.end(body)
+  })
+}

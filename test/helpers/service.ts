@@ -2,10 +2,8 @@
 // and closes it in the test's teardown. Logs are captured so tests can search them for secrets.
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
-import { startService, type RunningService } from '../../src/commands/serve.js'
-import { loadConfig, type Flags } from '../../src/config.js'
-import { createLogger } from '../../src/logger.js'
-import { secretsOf } from '../../src/postgres/pool.js'
+import { startService, type RunningService, type ServiceOptions } from '../../src/commands/serve.js'
+import type { Flags } from '../../src/config.js'
 import { pollPath } from './poll.js'
 
 export interface TestService extends RunningService {
@@ -16,12 +14,11 @@ export interface TestService extends RunningService {
   waitFor (path: string, predicate: (res: Response, body: string) => boolean, timeoutMs?: number, init?: RequestInit): Promise<{ res: Response, body: string }>
 }
 
-export async function startTestService (t: Test, env: Record<string, string | undefined>, flags: Flags = {}): Promise<TestService> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CHECK_INTERVAL_MS: '200', CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', ...env }, flags, { requireDatabase: true })
+export async function startTestService (t: Test, env: Record<string, string | undefined>, flags: Flags = {}, opts: Omit<ServiceOptions, 'destination'> = {}): Promise<TestService> {
   let captured = ''
   const sink = new Writable({ write (chunk, _enc, cb) { captured += String(chunk); cb() } })
-  const logger = createLogger(config.logLevel, secretsOf(config), sink)
-  const service = await startService(config, logger)
+  const vars = { PORT: '0', HOST: '127.0.0.1', CHECK_INTERVAL_MS: '200', CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', ...env }
+  const service = await startService({ env: vars, flags }, { ...opts, destination: sink })
   t.teardown(() => service.close())
   const get = (path: string, init?: RequestInit) => fetch(service.url + path, init)
   return {

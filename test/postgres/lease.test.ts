@@ -10,7 +10,7 @@ const db = await startPostgres()
 t.teardown(() => db.destroy())
 
 t.test('a reused connection does not gather an error listener per round', async (t) => {
-  const pool = createPool(loadConfig({ DATABASE_URL: db.url() }))
+  const pool = createPool(loadConfig({ DATABASE_URL: db.url() }, {}, { requireDatabase: true }))
   t.teardown(() => pool.end())
   const pids = new Set<unknown>()
   const listeners: number[] = []
@@ -29,7 +29,7 @@ t.test('a reused connection does not gather an error listener per round', async 
 })
 
 t.test('a released-as-broken connection is not reused', async (t) => {
-  const pool = createPool(loadConfig({ DATABASE_URL: db.url() }))
+  const pool = createPool(loadConfig({ DATABASE_URL: db.url() }, {}, { requireDatabase: true }))
   t.teardown(() => pool.end())
   const pid = async (destroy: boolean): Promise<number> => {
     const lease = new Lease(pool, Date.now() + 2000)

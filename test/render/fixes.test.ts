@@ -4,13 +4,15 @@ import { renderHealth } from '../../src/render/health.js'
 import { renderHtml } from '../../src/render/html.js'
 import { renderText } from '../../src/render/text.js'
 import type { CheckResult } from '../../src/report.js'
+import type { DriftFacts } from '../../src/schema/findings.js'
 import { connectivityPass, driftMissing, report } from './reports.js'
 
 const fix = {
   sql: 'ALTER TABLE public.pdfs ADD COLUMN processing_started_at timestamp without time zone;\n-- a <note>',
   alembic: "op.add_column('pdfs', sa.Column('processing_started_at', sa.DateTime(), nullable=True))"
 }
-const drift: CheckResult = { ...driftMissing, drift: { ...driftMissing.drift!, findings: [{ ...driftMissing.drift!.findings[0]!, fix }] } }
+const facts = driftMissing.facts as DriftFacts
+const drift: CheckResult = { ...driftMissing, facts: { ...facts, findings: [{ ...facts.findings[0]!, fix }] } }
 const withFix = report([connectivityPass, drift])
 
 t.test('check text: the SQL under the finding', async (t) => {

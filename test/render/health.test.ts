@@ -77,3 +77,11 @@ t.test('liveness and readiness bodies', async (t) => {
   t.same(renderReady(r, true, true, info), { statusCode: 503, body: { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9', output: 'shutting down' } })
   t.same(renderReady(r, true, false, info).body, { status: 'fail', version: '0.1.0', releaseId: '3f2c1e9' }, 'the reason is a detail')
 })
+
+t.test('details say which expectation is in force and since when', async (t) => {
+  const { renderHealth: render } = await import('../../src/render/health.js')
+  const { report: make, connectivityPass: pass } = await import('./reports.js')
+  const r = make([pass], { expectation: { source: 'posted', release: 'r1', since: Date.UTC(2026, 0, 2) } })
+  t.same(render(r, 'schema', true, { version: '1' }).body.expectation, { source: 'posted', release: 'r1', since: '2026-01-02T00:00:00.000Z' })
+  t.notOk('expectation' in render(r, 'schema', false, { version: '1' }).body, 'not without details')
+})

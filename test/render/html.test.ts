@@ -2,7 +2,9 @@
 // details without the token, and never pulls in scripts or other sites.
 import t from 'tap'
 import { esc, renderHtml } from '../../src/render/html.js'
-import type { CheckResult, Finding, Report } from '../../src/report.js'
+import type { RoleFacts } from '../../src/checks/connectivity.js'
+import type { CheckResult, Report } from '../../src/report.js'
+import type { Finding } from '../../src/schema/findings.js'
 
 const TIME = '2026-11-24T10:00:00.000Z'
 const info = { version: '0.1.0', releaseId: '3f2c1e9' }
@@ -20,8 +22,8 @@ const missing = (table: string, column: string): Finding =>
 
 const passing = report([
   check({ name: 'postgres:connectivity', observedValue: 2.1, observedUnit: 'ms' }),
-  check({ name: 'alembic:revision', alembic: { state: 'current', database: ['c3'], expected: ['c3'], expectedSource: 'EXPECTED_REVISION', tableExists: true } }),
-  check({ name: 'schema:drift', observedValue: 0, observedUnit: 'findings', drift: { findings: [], tablesCompared: 4, columnsCompared: 17 } })
+  check({ name: 'alembic:revision', facts: { state: 'current', database: ['c3'], expected: ['c3'], expectedSource: 'EXPECTED_REVISION', tableExists: true } }),
+  check({ name: 'schema:drift', observedValue: 0, observedUnit: 'findings', facts: { findings: [], tablesCompared: 4, columnsCompared: 17 } })
 ])
 
 t.test('esc escapes the five HTML specials', async (t) => {
@@ -50,7 +52,7 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
       name: 'schema:drift',
       status: 'fail',
       output: 'public.pdfs.processing_started_at is expected but missing',
-      drift: {
+      facts: {
         findings: [missing('public.pdfs', 'processing_started_at'), missing('public.users', 'email'), missing('public.pdfs', 'file_id')],
         tablesCompared: 2,
         columnsCompared: 9
@@ -72,7 +74,7 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
 t.test('a warn report answers 200 and shows the pending count', async (t) => {
   const behind = report([
     check({ name: 'postgres:connectivity' }),
-    check({ name: 'alembic:revision', status: 'warn', strictStatus: 'fail', output: 'behind by 2', alembic: { state: 'behind', database: ['a1'], expected: ['c3'], pending: 2, tableExists: true } })
+    check({ name: 'alembic:revision', status: 'warn', strictStatus: 'fail', output: 'behind by 2', facts: { state: 'behind', database: ['a1'], expected: ['c3'], pending: 2, tableExists: true } })
   ])
   const { statusCode, html } = renderHtml(behind, { ...info, details: true })
   t.equal(statusCode, 200)
@@ -87,8 +89,8 @@ t.test('hostile names from the database are escaped everywhere', async (t) => {
   const evil = '<script>alert("x")</script>'
   const hostile = report([
     check({ name: 'postgres:connectivity' }),
-    check({ name: 'alembic:revision', status: 'warn', output: `unknown ${evil}`, alembic: { state: 'unknown', database: [evil], expected: ['c3'], tableExists: true } }),
-    check({ name: 'schema:drift', status: 'fail', output: evil, drift: { findings: [missing(`public.${evil}`, `col"'${evil}`)], tablesCompared: 1, columnsCompared: 1 } })
+    check({ name: 'alembic:revision', status: 'warn', output: `unknown ${evil}`, facts: { state: 'unknown', database: [evil], expected: ['c3'], tableExists: true } }),
+    check({ name: 'schema:drift', status: 'fail', output: evil, facts: { findings: [missing(`public.${evil}`, `col"'${evil}`)], tablesCompared: 1, columnsCompared: 1 } })
   ])
   const { html } = renderHtml(hostile, { version: `1<b>`, releaseId: `"><img src=x>`, details: true })
   t.notMatch(html, /<script/i, 'no script element at all')
@@ -126,11 +128,19 @@ t.test('self-contained: no scripts, no external assets', async (t) => {
 })
 
 t.test('a superuser or BYPASSRLS role is warned about, with details only', async (t) => {
-  const as = (role: CheckResult['role']) => report([check({ name: 'postgres:connectivity', observedValue: 2.1, observedUnit: 'ms', role })])
+  const as = (role: RoleFacts) => report([check({ name: 'postgres:connectivity', observedValue: 2.1, observedUnit: 'ms', facts: { role } })])
   const superuser = renderHtml(as({ name: 'postgres', superuser: true, bypassRls: true }), { ...info, details: true }).html
   t.match(superuser, '<p id="role-warning" class="notice"><strong>Warning:</strong> connected as postgres, a superuser: schema-sentinel only reads the catalog and the version table; give it a least-privilege role (README: Database role)</p>')
   t.match(renderHtml(as({ name: 'svc', superuser: false, bypassRls: true }), { ...info, details: true }).html, 'connected as svc, a role that bypasses row-level security')
   t.notMatch(renderHtml(as({ name: 'schema_sentinel', superuser: false, bypassRls: false }), { ...info, details: true }).html, 'role-warning', 'a plain role: no warning')
   t.notMatch(renderHtml(as({ name: 'postgres', superuser: true, bypassRls: true }), { ...info, details: false }).html, 'role-warning', 'not without the token: it tells an attacker what the sentinel can do')
   t.notMatch(renderHtml(as({ name: '<b>x', superuser: true, bypassRls: false }), { ...info, details: true }).html, '<b>x', 'the role name is escaped')
+})
+
+t.test('the page says which expectation is in force, and that a restart goes back to the baked-in one', async (t) => {
+  const posted = renderHtml({ ...passing, expectation: { source: 'posted', release: '<b>r1', since: Date.UTC(2026, 0, 2) } }, { ...info, details: true }).html
+  t.match(posted, 'posted by release <code>&lt;b&gt;r1</code> since <time datetime="2026-01-02T00:00:00.000Z">')
+  t.match(posted, 'after a restart the baked-in files apply again')
+  const file = renderHtml({ ...passing, expectation: { source: 'file', since: 0 } }, { ...info, details: true }).html
+  t.match(file, 'Expectation: the files baked into this service, since')
 })

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { renderMetrics } from '../../src/render/metrics.js'
-import { FINDING_KINDS, SEVERITIES } from '../../src/report.js'
+import type { AlembicFacts } from '../../src/checks/alembic-revision.js'
+import { FINDING_KINDS, SEVERITIES } from '../../src/schema/findings.js'
 import { alembicBehind, connectivityPass, driftMissing, report } from './reports.js'
 
 const value = (text: string, series: string): number | undefined => {
@@ -36,7 +37,7 @@ t.test('every finding kind and severity is present, 0 when none', async (t) => {
 })
 
 t.test('label values are escaped', async (t) => {
-  const odd = { ...alembicBehind, alembic: { ...alembicBehind.alembic!, database: ['a"b\\c\nd'] } }
+  const odd = { ...alembicBehind, facts: { ...(alembicBehind.facts as AlembicFacts), database: ['a"b\\c\nd'] } }
   const text = renderMetrics(report([connectivityPass, odd]), '0.1.0')
   t.match(text, /revision="a\\"b\\\\c\\nd"/)
 })
@@ -44,7 +45,7 @@ t.test('label values are escaped', async (t) => {
 t.test('every family has HELP and TYPE, and names carry the prefix', async (t) => {
   const text = renderMetrics(undefined, '0.1.0')
   const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1])
-  t.equal(families.length, 11)
+  t.equal(families.length, 12)
   for (const name of families) t.match(text, new RegExp(`^# HELP ${name} `, 'm'))
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) t.match(line, /^schema_sentinel_/)
   t.equal(value(text, 'schema_sentinel_up'), 0, 'no round yet: not up')
@@ -62,7 +63,8 @@ const CONTRACT: Record<string, [string, string[]]> = {
   schema_sentinel_check_duration_seconds: ['gauge', ['check']],
   schema_sentinel_last_check_timestamp_seconds: ['gauge', []],
   schema_sentinel_check_errors_total: ['counter', ['check']],
-  schema_sentinel_build_info: ['gauge', ['version']]
+  schema_sentinel_build_info: ['gauge', ['version']],
+  schema_sentinel_expectation_info: ['gauge', ['source', 'release']]
 }
 
 t.test('names, types and label names follow the contract table', async (t) => {
@@ -79,4 +81,11 @@ t.test('names, types and label names follow the contract table', async (t) => {
   for (const source of ['database', 'expected']) t.match(text, new RegExp(`alembic_revision_info\\{source="${source}",`), `source="${source}"`)
   t.match(text, /^schema_sentinel_check_status\{check="schema:drift",status="fail"\} 1$/m)
   t.match(text, /^schema_sentinel_check_status\{check="schema:drift",status="pass"\} 0$/m, '0 for the other statuses')
+})
+
+t.test('expectation_info names the expectation in force, release "none" when not given', async (t) => {
+  const posted = renderMetrics(report([connectivityPass], { expectation: { source: 'posted', release: 'abc"1', since: 0 } }), '0.1.0')
+  t.match(posted, /^schema_sentinel_expectation_info\{source="posted",release="abc\\"1"\} 1$/m)
+  const file = renderMetrics(report([connectivityPass], { expectation: { source: 'file', since: 0 } }), '0.1.0')
+  t.match(file, /^schema_sentinel_expectation_info\{source="file",release="none"\} 1$/m)
 })

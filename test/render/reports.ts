@@ -6,18 +6,18 @@ export const connectivityPass: CheckResult = { name: 'postgres:connectivity', st
 export const alembicBehind: CheckResult = {
   name: 'alembic:revision', status: 'warn', strictStatus: 'fail', errored: false, durationMs: 1.25, time,
   output: 'database is behind: 2 revisions to apply',
-  alembic: { state: 'behind', database: ['c1d2e3f4g5h6'], expected: ['fix_biomarkers_sequence'], expectedSource: 'ALEMBIC_VERSIONS_DIR', pending: 2, tableExists: true }
+  facts: { state: 'behind', database: ['c1d2e3f4g5h6'], expected: ['fix_biomarkers_sequence'], expectedSource: 'ALEMBIC_VERSIONS_DIR', pending: 2, tableExists: true }
 }
 export const driftMissing: CheckResult = {
   name: 'schema:drift', status: 'fail', strictStatus: 'fail', errored: false, durationMs: 10, time,
   observedValue: 1, observedUnit: 'findings', output: 'public.pdfs.processing_started_at is expected but missing',
-  drift: {
+  facts: {
     tablesCompared: 3,
     columnsCompared: 20,
     findings: [{ kind: 'missing_column', severity: 'fail', table: 'public.pdfs', column: 'processing_started_at', expected: { type: 'timestamp without time zone', nullable: true }, message: 'public.pdfs.processing_started_at is expected but missing' }]
   }
 }
-export const driftClean: CheckResult = { ...driftMissing, status: 'pass', strictStatus: 'pass', observedValue: 0, output: undefined, drift: { tablesCompared: 3, columnsCompared: 20, findings: [] } }
+export const driftClean: CheckResult = { ...driftMissing, status: 'pass', strictStatus: 'pass', observedValue: 0, output: undefined, facts: { tablesCompared: 3, columnsCompared: 20, findings: [] } }
 
 export function report (checks: CheckResult[], extra: Partial<Report> = {}): Report {
   return deepFreeze({ version: '0.1.0', releaseId: '3f2c1e9', startedAt: 1_700_000_000_000, finishedAt: 1_700_000_000_500, up: true, checks, errorsTotal: {}, ...extra })

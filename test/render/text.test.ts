@@ -2,7 +2,8 @@
 // terminal control sequences.
 import t from 'tap'
 import { renderText } from '../../src/render/text.js'
-import type { Finding } from '../../src/report.js'
+import type { AlembicFacts } from '../../src/checks/alembic-facts.js'
+import type { DriftFacts, Finding } from '../../src/schema/findings.js'
 import { alembicBehind, connectivityPass, driftMissing, report } from './reports.js'
 
 const FORGED = 'x\n  pass  schema:drift           0 findings'
@@ -13,8 +14,8 @@ t.test('hostile table, column and revision names are escaped', async (t) => {
     ({ kind: 'missing_column', severity: 'fail', table, column, message: `${table}.${column} is expected but missing` })
   const render = (revision: string, table: string, column: string) => renderText(report([
     connectivityPass,
-    { ...alembicBehind, alembic: { ...alembicBehind.alembic!, database: [revision] } },
-    { ...driftMissing, drift: { ...driftMissing.drift!, findings: [finding(`public.${table}`, 'ok'), finding('public.pdfs', column)] } }
+    { ...alembicBehind, facts: { ...(alembicBehind.facts as AlembicFacts), database: [revision] } },
+    { ...driftMissing, facts: { ...(driftMissing.facts as DriftFacts), findings: [finding(`public.${table}`, 'ok'), finding('public.pdfs', column)] } }
   ]))
   const text = render(`c1\u001b[31m${FORGED}`, TITLE, FORGED)
   const benign = render('c1', 'title', 'column')

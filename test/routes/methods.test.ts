@@ -89,3 +89,20 @@ t.test('unknown paths: 404 with a small JSON body, for any method', async (t) =>
     t.ok(res.body.length < 100, 'small')
   }
 })
+
+t.test('a route anyone adds with plain app.get gets the same rules: 405 with Allow, no-store', async (t) => {
+  const a = app(report([connectivityPass]))
+  t.teardown(() => a.close())
+  await a.after() // the HTTP layer is loaded: its onRoute hook sees every route added from here
+  a.get('/extra', async () => ({ ok: true }))
+  a.post('/extra/form', async () => ({ ok: true }))
+  const get = await a.inject({ url: '/extra' })
+  t.equal(get.statusCode, 200)
+  t.equal(get.headers['cache-control'], 'no-store')
+  for (const [url, allow] of [['/extra', 'GET, HEAD'], ['/extra/form', 'POST']] as const) {
+    const res = await a.inject({ method: 'PUT', url, headers: { 'content-type': 'application/json' }, payload: '{broken' })
+    t.equal(res.statusCode, 405, `PUT ${url}`)
+    t.equal(res.headers.allow, allow, `PUT ${url}: Allow`)
+    t.equal(res.headers['cache-control'], 'no-store')
+  }
+})

@@ -1,24 +1,9 @@
 // The live /metrics body (own metrics and process metrics) passes `promtool check metrics`.
-import { spawn } from 'node:child_process'
 import t from 'tap'
 import { startPostgres } from '../helpers/postgres.js'
+import { PROMTOOL, promtoolCheckMetrics as checkMetrics } from '../helpers/prometheus.js'
 import { startTestService } from '../helpers/service.js'
 import { missingTool } from '../helpers/system-tool.js'
-
-const PROMTOOL = '/usr/bin/promtool'
-
-/** Pipes an exposition into `promtool check metrics`; it reads stdin. */
-function checkMetrics (body: string): Promise<{ code: number, output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 })
-    let output = ''
-    child.stdout.on('data', (d) => { output += String(d) })
-    child.stderr.on('data', (d) => { output += String(d) })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? 1, output }))
-    child.stdin.end(body)
-  })
-}
 
 const skip = missingTool(PROMTOOL, 'prometheus')
 

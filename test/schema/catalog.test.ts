@@ -6,6 +6,8 @@ import { runCheck } from '../../src/commands/check.js'
 import { readAlembicHeads } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
 import { Lease } from '../../src/postgres/lease.js'
+import type { CheckResult } from '../../src/report.js'
+import type { DriftFacts } from '../../src/schema/findings.js'
 import { catalogTables, readCatalog, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../../src/schema/to-manifest.js'
 import { startPostgres } from '../helpers/postgres.js'
@@ -38,11 +40,11 @@ async function snapshot (url: string, schemas: string[]): Promise<CatalogSnapsho
 async function drift (url: string, manifestFile: string, env: Record<string, string> = {}) {
   const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: manifestFile, CHECK_TIMEOUT_MS: '10000', ...env }, {}, { requireDatabase: true })
   const run = await runCheck(config, 'json')
-  const check = run.report.checks.find((c) => c.name === 'schema:drift')!
+  const check = run.report.checks.find((c) => c.name === 'schema:drift')! as CheckResult<DriftFacts>
   return {
     status: check.strictStatus,
     check,
-    findings: (check.drift?.findings ?? []).map((f) => `${f.severity} ${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
+    findings: (check.facts?.findings ?? []).map((f) => `${f.severity} ${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
   }
 }
 
@@ -83,7 +85,7 @@ t.test('snapshot then check finds nothing, in YAML and JSON', async (t) => {
     const result = await drift(url, join(dir, file), { SCHEMAS: schemas.join(',') })
     t.same(result.findings, [], `${file}: no findings`)
     t.equal(result.status, 'pass')
-    t.same({ tables: result.check.drift?.tablesCompared, columns: result.check.drift?.columnsCompared }, { tables: 2, columns: 54 })
+    t.same({ tables: result.check.facts?.tablesCompared, columns: result.check.facts?.columnsCompared }, { tables: 2, columns: 54 })
   }
 })
 
@@ -160,7 +162,7 @@ t.test('no manifest: pass, nothing compared', async (t) => {
   const check = (await runCheck(config, 'text')).report.checks.find((c) => c.name === 'schema:drift')!
   t.equal(check.status, 'pass')
   t.equal(check.observedValue, 0)
-  t.equal(check.drift, undefined)
+  t.equal(check.facts, undefined)
   t.match(check.output, /no manifest configured/)
 })
 

@@ -2,7 +2,7 @@
 // tables of cases (pure: no database).
 import t from 'tap'
 import type { ExpectedSchema } from '../../src/expectation.js'
-import type { Finding } from '../../src/report.js'
+import type { Finding } from '../../src/schema/findings.js'
 import { attachFixes, FIXERS, fixContext } from '../../src/schema/fixes/registry.js'
 import { orderedSteps, sqlScript } from '../../src/schema/fixes/script.js'
 

@@ -1,7 +1,7 @@
 // The fix of each finding kind, as tables of cases (pure: no database).
 import t from 'tap'
 import type { ExpectedColumn, ExpectedSchema } from '../../src/expectation.js'
-import { FINDING_KINDS, type Finding } from '../../src/report.js'
+import { FINDING_KINDS, type Finding } from '../../src/schema/findings.js'
 import { tableKey, type CatalogColumn } from '../../src/schema/catalog.js'
 import { diffSchema } from '../../src/schema/diff.js'
 import { parseType } from '../../src/schema/normalise.js'

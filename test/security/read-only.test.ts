@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import t from 'tap'
-import { CHECKS } from '../../src/checks/index.js'
+import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
 import { Lease } from '../../src/postgres/lease.js'
@@ -99,7 +99,7 @@ t.test('a real round sends only read-only statements, all unnamed', async (t) =>
   const logFile = join(dirname(pg.dataDir), 'server.log')
   const before = readFileSync(logFile, 'utf8').length
   const expectation = await loadExpectation(config)
-  const report = await runRound({ pool, checks: CHECKS, config, expectation, version: 'test' })
+  const report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: 'test' })
   t.same(report.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass']],
     'every check ran and passed')
   const log = readFileSync(logFile, 'utf8').slice(before)

@@ -9,7 +9,8 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
 import t, { type Test } from 'tap'
-import { CHECKS } from '../../src/checks/index.js'
+import type { AlembicFacts } from '../../src/checks/alembic-facts.js'
+import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { runSnapshot } from '../../src/commands/snapshot.js'
 import { loadConfig } from '../../src/config.js'
 import { loadExpectation } from '../../src/expectation.js'
@@ -107,7 +108,7 @@ async function round (databaseUrl: string): Promise<Report> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, CHECK_TIMEOUT_MS: '10000', EXPECTED_REVISION: 'c', EXPECTED_SCHEMA: manifest }, {}, { requireDatabase: true })
   const pool = createPool(config)
   try {
-    return await runRound({ pool, checks: CHECKS, config, expectation: await loadExpectation(config), version: 'test' })
+    return await runRound({ pool, checks: prepareChecks(CHECKS, config, await loadExpectation(config)), config, version: 'test' })
   } finally {
     await pool.end()
   }
@@ -148,8 +149,8 @@ t.test('a plain version table with policies, a partial index, expression statist
   const superuser = await round(server.url(db))
   t.same(superuser.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass']],
     `as superuser every check passes (${superuser.checks.map((c) => c.output).filter(Boolean).join('; ')})`)
-  t.equal(result(superuser, 'alembic:revision').alembic?.state, 'current')
-  t.same(result(superuser, 'alembic:revision').alembic?.database, ['c'])
+  t.equal((result(superuser, 'alembic:revision').facts as AlembicFacts | undefined)?.state, 'current')
+  t.same((result(superuser, 'alembic:revision').facts as AlembicFacts | undefined)?.database, ['c'])
 
   const snapshot = JSON.parse(await runSnapshot(loadConfig({ DATABASE_URL: server.url(db) }, {}, { requireDatabase: true }), 'json'))
   t.same(snapshot.alembic, { heads: ['c'] }, 'snapshot reads the heads too')
@@ -210,7 +211,7 @@ t.test('what else is not a plain table is named', async (t) => {
     await server.query(`CREATE DATABASE ${db} OWNER app`)
     await asApp(db, sql)
     const alembic = result(await round(server.url(db)), 'alembic:revision')
-    if (problem === '') t.same([alembic.status, alembic.alembic?.database], ['pass', ['c']], 'a partitioned table is read through its partitions')
+    if (problem === '') t.same([alembic.status, (alembic.facts as AlembicFacts | undefined)?.database], ['pass', ['c']], 'a partitioned table is read through its partitions')
     else t.equal(alembic.output, `version table public.alembic_version ${problem}`, problem)
   }
 })

@@ -1,7 +1,7 @@
 // Fixes for the column findings: ADD COLUMN, ALTER COLUMN ... TYPE / SET|DROP NOT NULL /
 // SET|DROP DEFAULT. A dropped column or a narrowing type change is a comment, never a statement.
 import type { ExpectedColumn } from '../../expectation.js'
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { columnDef, sequenceOf, sequenceSql } from './column-def.js'
 import { columnFinding, commentFix, opExecute, planned, saText, tableArgs, tableSql, type ColumnFinding, type FixContext, type PlannedFix } from './plan.js'
 import { isSafeExpression, pyComment, pyString, qualifiedIdent, quoteIdent, sqlComment, sqlString } from './quote.js'

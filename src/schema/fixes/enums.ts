@@ -1,7 +1,7 @@
 // Fixes for enum types: CREATE TYPE … AS ENUM, ALTER TYPE … ADD VALUE … BEFORE/AFTER (through
 // op.execute: Alembic has no operation for either). Removing or reordering labels means
 // recreating the type and rewriting every column that uses it: a comment.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { labelList, objectFinding, type ObjectFinding } from './objects.js'
 import { commentFix, opExecute, planned, type FixContext, type PlannedFix } from './plan.js'
 import { qualifiedIdent, sqlString } from './quote.js'

@@ -1,6 +1,6 @@
 // Fixes for indexes: CREATE [UNIQUE] INDEX … USING … WHERE …, op.create_index; an index of the
 // same name that differs is dropped and made again (no data is lost); an invalid one is rebuilt.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { indexElementSql, objectFinding, type IndexSpec, type ObjectFinding } from './objects.js'
 import { commentFix, opExecute, planned, saText, tableArgs, tableSql, type FixContext, type PlannedFix, type TableRef } from './plan.js'
 import { isSafeExpression, pyComment, pyString, qualifiedIdent, quoteIdent, sqlComment } from './quote.js'

@@ -2,7 +2,7 @@
 // and op.create_primary_key, op.create_unique_constraint, op.create_foreign_key,
 // op.create_check_constraint. Replacing a primary key (foreign keys may hang on it) is a
 // comment; an extra constraint is a comment with its DROP.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import {
   columnList, constraintName, foreignKeyKwargs, foreignKeySql, objectFinding, pyList, sameSet, type ForeignKeySpec, type ObjectFinding
 } from './objects.js'

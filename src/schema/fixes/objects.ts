@@ -1,7 +1,7 @@
 // Keys, constraints, indexes and enums as fixes write them. The shapes are read structurally
 // from the manifest's tables and from findings (table, columns, name, type, value), so this
 // module holds no copy of the loader's types.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { isSafeExpression, pyString, quoteIdent, sqlString } from './quote.js'
 
 export interface KeySpec { readonly columns: readonly string[], readonly name?: string }

@@ -1,6 +1,6 @@
 // The shapes every fixer shares, and the helpers that write table names and Alembic calls.
 import type { ExpectedColumn } from '../../expectation.js'
-import type { Finding, FindingFix } from '../../report.js'
+import type { Finding, FindingFix } from '../findings.js'
 import type { EnumSpec, TableObjects } from './objects.js'
 import { pyComment, pyString, qualifiedIdent, sqlComment } from './quote.js'
 

@@ -1,6 +1,6 @@
 // The one list of fixers, by finding kind: a kind without an entry has no fix. Pure.
 import type { ExpectedSchema } from '../../expectation.js'
-import type { DriftFacts, Finding, FindingKind } from '../../report.js'
+import type { DriftFacts, Finding, FindingKind } from '../findings.js'
 import { qualified } from '../names.js'
 import { addColumn, changeDefault, changeNullability, changeType, noteExtraColumn } from './columns.js'
 import { createEnum, addEnumValue, noteEnumLabels } from './enums.js'

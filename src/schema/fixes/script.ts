@@ -1,5 +1,5 @@
 // Fixes put together: one SQL script, or one complete Alembic revision file, in dependency order.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { objectFinding } from './objects.js'
 import { PHASES, type FixContext, type PlannedFix, type Step } from './plan.js'
 import { commentText, pyComment, pyString, sqlComment } from './quote.js'

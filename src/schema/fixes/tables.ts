@@ -1,7 +1,7 @@
 // Fixes for table findings: CREATE TABLE with every column the source defines and its primary
 // key, unique and check constraints; its foreign keys and indexes follow as later steps (the
 // tables they refer to must exist first). An extra table is a comment: dropping loses its data.
-import type { Finding } from '../../report.js'
+import type { Finding } from '../findings.js'
 import { columnDef, sequenceSql } from './column-def.js'
 import { createIndex } from './indexes.js'
 import { createForeignKey } from './keys.js'

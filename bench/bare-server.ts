@@ -1,0 +1,11 @@
+// The point of comparison for the health routes: a bare Fastify process, default options, no
+// hooks, no logger, serving a fixed JSON body (the one /health sends without details) on the
+// same paths. Whatever our service does beyond this, a health check pays for.
+import Fastify from 'fastify'
+
+const BODY = Object.freeze({ status: 'pass', version: '0.1.0' })
+const app = Fastify()
+for (const path of ['/health', '/health/schema', '/health/live', '/health/ready']) app.get(path, async () => BODY)
+const url = await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' })
+process.stdout.write(`bench-server-url=${url}\n`)
+process.once('SIGTERM', () => { void app.close().then(() => process.exit(0)) })
