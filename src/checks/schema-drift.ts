@@ -5,6 +5,7 @@ import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { findingGroups, findingLines, findingObject } from '../schema/drift-present.js'
 import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
+import { withFixes } from '../schema/fixes/registry.js'
 import { badge, esc } from '../render/html-escape.js'
 import { worst, type Status } from '../report.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
@@ -58,7 +59,7 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
           ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
           : []
         memo.replace(next)
-        return driftOutcome(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums))
+        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas))
       }
     }
   },
@@ -117,5 +118,6 @@ export function driftOutcome (drift: DriftFacts): CheckOutcome<DriftFacts> {
 function findingRow (f: Finding): string {
   const object = findingObject(f)
   const column = object !== undefined ? `<code>${esc(object)}</code>` : ''
-  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}</td></tr>`
+  const fix = f.fix !== undefined ? `<pre class="fix"><code>${esc(f.fix.sql)}</code></pre>` : ''
+  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}${fix}</td></tr>`
 }

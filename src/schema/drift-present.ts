@@ -39,7 +39,12 @@ export function findingLines (findings: readonly Finding[], indent = '        ')
   const lines: string[] = []
   for (const group of findingGroups(findings)) {
     lines.push(`${indent}${group.heading}`)
-    for (const f of group.findings) lines.push(`${indent}  ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
+    for (const f of group.findings) lines.push(`${indent}  ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`, ...fixLines(f, indent))
   }
   return lines
+}
+
+/** The fix under its finding: `fix: ` and the SQL, a line each. */
+function fixLines (f: Finding, indent: string): string[] {
+  return f.fix === undefined ? [] : f.fix.sql.split('\n').map((l, i) => `${indent}        ${i === 0 ? 'fix: ' : '     '}${l}`)
 }

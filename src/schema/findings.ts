@@ -77,6 +77,15 @@ export interface Finding {
   readonly expected?: ColumnShape | ObjectShape
   readonly actual?: ColumnShape | ObjectShape
   readonly message: string
+  /** The forward fix, when there is one (src/schema/fixes/); comments only where it would lose data. */
+  readonly fix?: FindingFix
+}
+
+export interface FindingFix {
+  /** SQL statements (or comments) that bring the database to the expectation. */
+  readonly sql: string
+  /** The same as Alembic operations, for the migration that must follow a hotfix. */
+  readonly alembic: string
 }
 
 /** A finding without the parts the diff adds (kind, severity, message). */
