@@ -8,6 +8,8 @@ import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../sch
 import { withFixes } from '../schema/fixes/registry.js'
 import { badge, esc } from '../render/html-escape.js'
 import { worst, type Status } from '../report.js'
+import type { Db } from '../postgres/lease.js'
+import { readFingerprint } from '../schema/fingerprint.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
 
 export const NOT_CONFIGURED_OUTPUT = 'not checked: no manifest configured (EXPECTED_SCHEMA)'
@@ -30,36 +32,50 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
     const schemas = schemasToRead(manifest, opts)
     const diff = new SchemaDiff(manifest, opts)
     // This check's memory across rounds: one per prepare, so it never outlives its manifest or configuration.
-    const memo = new DriftMemo()
+    const memo = new DriftMemo<CheckOutcome<DriftFacts>>()
+
+    /** Everything this check reads of the catalog (fingerprint.ts must cover all of it). */
+    const read = async (db: Db, signal: AbortSignal): Promise<{ next: Map<string, Remembered>, outcome: CheckOutcome<DriftFacts> }> => {
+      const next = new Map<string, Remembered>()
+      let tablesRead = 0
+      const compare = ({ table, hash }: HashedTable): void => {
+        signal.throwIfAborted()
+        tablesRead++
+        next.set(tableKey(table.schema, table.name), { hash, drift: diff.table(table) })
+      }
+      if (memo.size === 0) {
+        // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
+        for await (const live of catalogTables(db, schemas)) compare(live)
+      } else {
+        const changed: string[] = []
+        for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
+          const key = tableKey(schema, name)
+          const drift = memo.get(key, hash)
+          if (drift !== undefined) next.set(key, { hash, drift })
+          else changed.push(oid)
+        }
+        signal.throwIfAborted()
+        // The same snapshot as the digests (the transaction is REPEATABLE READ).
+        for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
+      }
+      // Enums are few and not per table: read whole when the catalog changed.
+      const enums = manifest.enums !== undefined
+        ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
+        : []
+      const facts = withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas)
+      return { next, outcome: driftOutcome({ ...facts, tablesRead }) }
+    }
+
     return {
       async run ({ db }, signal) {
-        const next = new Map<string, Remembered>()
-        const compare = ({ table, hash }: HashedTable): void => {
-          signal.throwIfAborted()
-          next.set(tableKey(table.schema, table.name), { hash, drift: diff.table(table) })
-        }
-        if (memo.size === 0) {
-          // Table by table as the cursor delivers them: the whole catalog is never in memory at once.
-          for await (const live of catalogTables(db, schemas)) compare(live)
-        } else {
-          const changed: string[] = []
-          for (const { schema, name, oid, hash } of await readTableHashes(db, schemas)) {
-            const key = tableKey(schema, name)
-            const drift = memo.get(key, hash)
-            if (drift !== undefined) next.set(key, { hash, drift })
-            else changed.push(oid)
-          }
-          signal.throwIfAborted()
-          // A table changed (or dropped) between the two statements is read as it is now, with its
-          // new digest, or missed until the next round.
-          for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
-        }
-        // Enums are few and not per table: read whole every round, in the same transaction.
-        const enums = manifest.enums !== undefined
-          ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
-          : []
-        memo.replace(next)
-        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas))
+        // First, in the check's snapshot: a change committed after it shows in the next round's.
+        const fingerprint = await readFingerprint(db)
+        const now = Date.now()
+        const kept = memo.reuse(fingerprint, now)
+        if (kept !== undefined) return { ...kept, facts: { ...kept.facts!, tablesRead: 0 } }
+        const { next, outcome } = await read(db, signal)
+        memo.replace(next, fingerprint, outcome, now)
+        return outcome
       }
     }
   },

@@ -1,6 +1,8 @@
 // One round's hold on one pooled connection. Every check runs in its own
 // READ ONLY transaction with a statement_timeout that ends at the round's deadline,
 // which works through pgbouncer's transaction pooling as well as on direct connections.
+// REPEATABLE READ: all of a check's statements see one snapshot (schema:drift's catalog
+// fingerprint and the read it guards must describe the same state).
 import type pg from 'pg'
 import { CopyOut } from './copy-out.js'
 import { PINNED_SEARCH_PATH } from './search-path.js'
@@ -54,7 +56,7 @@ export class Lease implements Db {
       // A lock wait (a migration's ALTER TABLE, a LOCK on alembic_version) gives up a little
       // before the deadline, so the failure says "lock timeout" instead of a bare timeout.
       const lockWait = Math.max(1, remaining - Math.min(250, Math.floor(remaining / 5)))
-      await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${remaining}; SET LOCAL lock_timeout = ${lockWait}; ${PIN}`)
+      await client.query(`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${remaining}; SET LOCAL lock_timeout = ${lockWait}; ${PIN}`)
       this.#inTransaction = true
     }
     return client

@@ -97,4 +97,9 @@ export interface DriftFacts {
   /** Tables and columns compared (for the CLI summary). */
   readonly tablesCompared: number
   readonly columnsCompared: number
+  /**
+   * Live tables whose columns this round read from the catalog: all of them in a first round,
+   * the changed ones later, 0 when the catalog was unchanged and the last result stood.
+   */
+  readonly tablesRead?: number
 }

@@ -111,7 +111,7 @@ t.test('a real round sends only read-only statements, all unnamed', async (t) =>
   t.ok(statements.length >= 3, `the log holds the service's statements (${statements.length})`)
   const named = statements.filter((m) => m[1]!.startsWith('execute') && m[1] !== 'execute <unnamed>')
   t.same(named.map((m) => m[1]), [], 'no named prepared statements')
-  const allowed = /^(BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = \d+|ROLLBACK|SELECT\b|WITH\b|SHOW\b|SET LOCAL\b|DECLARE \w+ NO SCROLL CURSOR FOR\s+SELECT\b|FETCH FORWARD \d+ FROM \w+$|CLOSE \w+$|COPY "[^"]+"\."[^"]+" \("version_num"\) TO STDOUT$)/is
+  const allowed = /^(BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = \d+|ROLLBACK|SELECT\b|WITH\b|SHOW\b|SET LOCAL\b|DECLARE \w+ NO SCROLL CURSOR FOR\s+SELECT\b|FETCH FORWARD \d+ FROM \w+$|CLOSE \w+$|COPY "[^"]+"\."[^"]+" \("version_num"\) TO STDOUT$)/is
   const others = statements.map((m) => m[2]!).filter((sql) => !allowed.test(sql.trim()))
   t.same(others, [], 'every statement is a read, or opens or ends a read-only transaction')
 })
