@@ -38,13 +38,21 @@ export const FINGERPRINTED_CATALOGS = [
 const WHERE: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
   pg_attribute: ' WHERE x.attnum OPERATOR(pg_catalog.>) 0'
 }
+const EXTRA_COLUMNS: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
+  pg_index: ', pg_catalog.count(*) FILTER (WHERE x.indisvalid) AS valid, pg_catalog.count(*) FILTER (WHERE x.indisready) AS ready, pg_catalog.count(*) FILTER (WHERE x.indislive) AS live'
+}
 const EXTRA: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
-  pg_index: ", ' ', pg_catalog.count(*) FILTER (WHERE x.indisvalid), ' ', pg_catalog.count(*) FILTER (WHERE x.indisready), ' ', pg_catalog.count(*) FILTER (WHERE x.indislive)"
+  pg_index: ", ' ', n.valid, ' ', n.ready, ' ', n.live"
 }
 
+// OPERATOR(...) forms all share one precedence, left to right: hence the parentheses.
+// age() gives INT_MAX for the special ids (1 bootstrap, 2 frozen before 9.4): those rows are
+// only counted, since "INT_MAX in the current frame" moves with every transaction.
+const SPECIAL = '(x.xmin OPERATOR(pg_catalog.=) 1 OR x.xmin OPERATOR(pg_catalog.=) 2)'
 const part = (catalog: typeof FINGERPRINTED_CATALOGS[number]): string =>
-  `(SELECT pg_catalog.concat('${catalog} ', pg_catalog.count(*), ' ', pg_catalog.count(*) OPERATOR(pg_catalog.*) b.base OPERATOR(pg_catalog.-) COALESCE(pg_catalog.sum(pg_catalog.age(x.xmin)), 0)${EXTRA[catalog] ?? ''})
-     FROM pg_catalog.${catalog} x${WHERE[catalog] ?? ''})`
+  `(SELECT pg_catalog.concat('${catalog} ', n.total, ' ', n.special, ' ', ((n.total OPERATOR(pg_catalog.-) n.special) OPERATOR(pg_catalog.*) b.base) OPERATOR(pg_catalog.-) (n.ages OPERATOR(pg_catalog.-) (n.special OPERATOR(pg_catalog.*) 2147483647))${EXTRA[catalog] ?? ''})
+     FROM (SELECT pg_catalog.count(*) AS total, pg_catalog.count(*) FILTER (WHERE ${SPECIAL}) AS special, COALESCE(pg_catalog.sum(pg_catalog.age(x.xmin)), 0) AS ages${EXTRA_COLUMNS[catalog] ?? ''}
+             FROM pg_catalog.${catalog} x${WHERE[catalog] ?? ''}) n)`
 
 /**
  * One row, one text. Every function and operator is named with its schema, like the other
