@@ -1,6 +1,7 @@
 // A large application schema made fast: N tables x 20 columns from one DO block (committing
 // every few hundred tables to stay within the lock table), and a few planted drifts. Each table
-// has what real tables have beyond columns: a primary key, one index and one foreign key.
+// has what real tables have beyond columns: a primary key, one index, one foreign key, row-level
+// security and a policy.
 
 /** 20 columns of the kinds real apps have: an identity key, defaults, NOT NULL, modifiers. */
 const COLUMNS = [
@@ -37,6 +38,8 @@ BEGIN
   FOR i IN ${from}..${to} LOOP
     EXECUTE format('CREATE TABLE public.%I (${COLUMNS.join(', ')})', 't_' || lpad(i::text, 5, '0'));
     EXECUTE format('CREATE INDEX %I ON public.%I (created_at)', 'ix_t_' || lpad(i::text, 5, '0') || '_created_at', 't_' || lpad(i::text, 5, '0'));
+    EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', 't_' || lpad(i::text, 5, '0'));
+    EXECUTE format('CREATE POLICY %I ON public.%I USING (account_id > 0)', 'p_t_' || lpad(i::text, 5, '0'), 't_' || lpad(i::text, 5, '0'));
     IF i % 250 = 0 THEN COMMIT; END IF;
   END LOOP;
 END
@@ -47,7 +50,7 @@ $bench$`
 export const ACCOUNTS_SQL = 'CREATE TABLE public.bench_accounts (id integer PRIMARY KEY, name text NOT NULL)'
 
 /** Catalog statistics, as a production database would have them (autovacuum is off in the bench). */
-export const ANALYZE_CATALOGS_SQL = 'VACUUM ANALYZE pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_attrdef, pg_catalog.pg_namespace, pg_catalog.pg_type, pg_catalog.pg_constraint, pg_catalog.pg_index'
+export const ANALYZE_CATALOGS_SQL = 'VACUUM ANALYZE pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_attrdef, pg_catalog.pg_namespace, pg_catalog.pg_type, pg_catalog.pg_constraint, pg_catalog.pg_index, pg_catalog.pg_policy'
 
 export interface PlantedDrift {
   readonly kind: string
