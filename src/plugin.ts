@@ -18,7 +18,6 @@ import { assertFamilies } from './render/metrics.js'
 import { deployCheckRoutes } from './routes/deploy-check.js'
 import type { Sentinel } from './routes/options.js'
 import { httpRoutes } from './server.js'
-import { holdYoungGeneration } from './young-generation.js'
 import { VERSION } from './version.js'
 
 export interface SentinelOptions {
@@ -58,12 +57,10 @@ async function sentinelPlugin (app: FastifyInstance, opts: SentinelOptions): Pro
   assertRegistry(checks)
   assertFamilies(checks)
   const version = opts.version ?? VERSION
-  const releaseYoung = holdYoungGeneration()
-  const expectation = await loadExpectation(config).catch((err: unknown) => { releaseYoung(); throw err })
+  const expectation = await loadExpectation(config)
   for (const w of expectation.versions?.warnings ?? []) log.warn(describeWarning(w))
   const pool = createPool(config, log)
   const monitor = startMonitor({ pool, checks, config, expectation, version }, log)
-  void monitor.firstRound.then(releaseYoung, releaseYoung)
 
   let shuttingDown = false
   let stopped: Promise<void> | undefined

@@ -10,6 +10,7 @@ import { createLogger } from '../logger.js'
 import { sentinel } from '../plugin.js'
 import { secretsOf } from '../postgres/pool.js'
 import { createApp } from '../server.js'
+import { keepYoungGenerationSmall } from '../young-generation.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
@@ -47,6 +48,8 @@ export function givenSecrets (source: ConfigSource): string[] {
 export async function startService (source: ConfigSource, opts: ServiceOptions = {}): Promise<RunningService> {
   // LOG_LEVEL is not validated yet: the plugin sets the level once it is.
   const logger = createLogger('info', givenSecrets(source), opts.destination)
+  // The process is ours (the plugin, as a library, leaves V8 alone): before the manifest is read.
+  keepYoungGenerationSmall()
   const app = createApp()
   void app.register(sentinel, { source, logger, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
   try {

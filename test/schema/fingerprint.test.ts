@@ -11,7 +11,7 @@ import { Lease, type Db } from '../../src/postgres/lease.js'
 import { createPool } from '../../src/postgres/pool.js'
 import { FINGERPRINT_SQL, readFingerprint } from '../../src/schema/fingerprint.js'
 import type { DriftFacts } from '../../src/schema/findings.js'
-import { startPostgres } from '../helpers/postgres.js'
+import { hasMajor, startPostgres } from '../helpers/postgres.js'
 
 const server = await startPostgres()
 t.teardown(() => server.destroy())
@@ -133,4 +133,20 @@ t.test('a change committed while a round reads shows in the next round', async (
   const next = await round(kept)
   t.ok(next.findings.includes('extra_column public.t.during_round'), 'the change during the round shows in the next')
   t.ok(next.sent.length > 1, 'read, not reused')
+})
+
+t.test('the fingerprint reads cleanly on PostgreSQL 15 and 18 too', async (t) => {
+  for (const major of [15, 18] as const) {
+    if (!hasMajor(major)) {
+      t.notOk(process.env.CI === 'true', `PostgreSQL ${major} is installed in CI`)
+      continue
+    }
+    const other = await startPostgres({ major })
+    try {
+      const [row] = await other.query<{ fingerprint: string }>(FINGERPRINT_SQL)
+      t.equal(row?.fingerprint.split('\n').length, 16, `${major}: every part`)
+    } finally {
+      await other.destroy()
+    }
+  }
 })
