@@ -1,21 +1,34 @@
 // V8 doubles its young generation (up to two 16 MB semi-spaces, all of it resident) whenever
 // much of what it allocates survives a scavenge: at start-up nearly everything does (the
 // manifest: 100,000 columns in a big app; the first round's memory of every table), and under
-// HTTP load the requests in flight do. This service's requests allocate little and keep
-// nothing (bodies are rendered once per round), so the first size, two 1 MB semi-spaces, is
-// enough for them: scavenges come more often and each finds almost nothing alive. Measured in
-// `npm run bench` (bench/memory.ts): some 15 MB less peak resident memory with a 5,000-table
-// manifest under 50 connections, and req/s of the health routes against a bare Fastify process
-// within the run-to-run noise (bench/http.ts).
+// HTTP load the requests in flight do. Two 4 MB semi-spaces serve this service's requests as
+// fast (bodies are rendered once per round); 1 MB ones cost CPU per request (more of the
+// requests in flight get promoted). node's --max-semi-space-size cannot be set once V8 runs,
+// but the growth factor is read each time V8 would grow: so it is 1 (no growth) through
+// start-up, then 2 (V8's default) only while a doubling stays within the cap.
 import v8 from 'node:v8'
 
-const FLAG = 'semi-space-growth-factor'
+/** Young generation (both semi-spaces) this service lets V8 grow to. */
+export const YOUNG_CAP_BYTES = 8 * 1024 * 1024
+const CHECK_MS = 100
+
+function youngBytes (): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
+}
 
 /**
- * Keeps V8's young generation at its first size from now on (read by V8 each time it would
- * grow it). A growth factor or semi-space size the user gives node (NODE_OPTIONS) wins.
+ * Holds V8's young generation at its first size until `startedUp()`, then caps it; `stop()`
+ * ends the checks. A semi-space setting the user gives node (NODE_OPTIONS) wins: then this does nothing.
  */
-export function keepYoungGenerationSmall (nodeOptions = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`): void {
-  if (/semi[-_]space/.test(nodeOptions)) return
-  v8.setFlagsFromString(`--${FLAG}=1`)
+export function capYoungGeneration (startedUp: () => boolean, nodeOptions = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`): { stop (): void } {
+  if (/semi[-_]space/.test(nodeOptions)) return { stop () {} }
+  let factor = 0
+  const set = (want: number): void => {
+    if (want === factor) return
+    factor = want
+    v8.setFlagsFromString(`--semi-space-growth-factor=${want}`)
+  }
+  set(1)
+  const timer = setInterval(() => set(startedUp() && youngBytes() * 2 <= YOUNG_CAP_BYTES ? 2 : 1), CHECK_MS).unref()
+  return { stop: () => clearInterval(timer) }
 }

@@ -1,30 +1,48 @@
-// serve keeps V8's young generation at its first size (src/young-generation.ts), unless the
-// user gave node a semi-space setting. Checked in a child process: the flag is process-wide.
+// serve caps V8's young generation (src/young-generation.ts): held at its first size through
+// start-up, then let grow to YOUNG_CAP_BYTES; a semi-space setting of the user's wins. Checked
+// in child processes: the flag is process-wide.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { YOUNG_CAP_BYTES } from '../src/young-generation.js'
 
 const run = promisify(execFile)
 const MODULE = new URL('../src/young-generation.ts', import.meta.url).href
+const MB = 1024 * 1024
 
-/** The young generation's size in MB after allocating 300,000 survivors. */
-async function youngMb (nodeOptions: string): Promise<number> {
+/**
+ * The young generation's size before and after allocating 120,000 survivors over 2.4 s (in
+ * small steps, as a service's work comes: the cap is checked between them).
+ */
+async function young (startedUp: boolean, nodeOptions: string): Promise<{ before: number, after: number }> {
   const code = `
-    const { keepYoungGenerationSmall } = await import(${JSON.stringify(MODULE)})
+    const { capYoungGeneration } = await import(${JSON.stringify(MODULE)})
     const v8 = await import('node:v8')
-    keepYoungGenerationSmall(${JSON.stringify(nodeOptions)})
+    const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size
+    const before = size()
+    const cap = capYoungGeneration(() => ${String(startedUp)}, ${JSON.stringify(nodeOptions)})
     const keep = []
-    for (let i = 0; i < 300000; i++) keep.push({ i, s: 'x' + i, a: [i] })
-    const ns = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')
-    process.stdout.write(String(ns.space_size / 1048576) + ' ' + keep.length)`
+    for (let chunk = 0; chunk < 20; chunk++) {
+      for (let i = 0; i < 6000; i++) keep.push({ i, s: 'x' + i, a: [i] })
+      await new Promise((resolve) => setTimeout(resolve, 120))
+    }
+    cap.stop()
+    process.stdout.write(JSON.stringify({ before, after: size(), kept: keep.length }))`
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code])
-  return Number(stdout.split(' ')[0])
+  return JSON.parse(stdout) as { before: number, after: number }
 }
 
-t.test('the young generation stays at its first size', async (t) => {
-  t.ok(await youngMb('') <= 4, 'no growth with survivors (V8 would grow it to 32 MB)')
+t.test('held at its first size during start-up', async (t) => {
+  const { before, after } = await young(false, '')
+  t.equal(after, before, `no growth with survivors (${after / MB} MB)`)
+})
+
+t.test('afterwards it grows, up to the cap', async (t) => {
+  const { before, after } = await young(true, '')
+  t.ok(after > before && after <= YOUNG_CAP_BYTES, `grown within the cap (${before / MB} -> ${after / MB} MB)`)
 })
 
 t.test('a semi-space setting of the user wins', async (t) => {
-  t.ok(await youngMb('--max-semi-space-size=16') > 4, 'V8 grows it as usual')
+  const { after } = await young(false, '--max-semi-space-size=16')
+  t.ok(after > YOUNG_CAP_BYTES, `V8 grows it as usual (${after / MB} MB)`)
 })
