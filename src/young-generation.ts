@@ -1,9 +1,10 @@
 // V8 doubles its young generation (up to two 16 MB semi-spaces, all of it resident) whenever
 // much of what it allocates survives a scavenge: at start-up nearly everything does (the
 // manifest: 100,000 columns in a big app; the first round's memory of every table), and under
-// HTTP load the requests in flight do. Two 4 MB semi-spaces serve this service's requests as
-// fast (bodies are rendered once per round); 1 MB ones cost CPU per request (more of the
-// requests in flight get promoted). node's --max-semi-space-size cannot be set once V8 runs,
+// HTTP load the requests in flight do. Capped at two 4 MB semi-spaces, this service (bodies
+// rendered once per round) spends about 5% more CPU per request than with V8's own sizing
+// and keeps some 15-20 MB less resident (bench/RESULTS.md); 1 MB ones cost about 20% (more of
+// the requests in flight get promoted). node's --max-semi-space-size cannot be set once V8 runs,
 // but the growth factor is read each time V8 would grow: so it is 1 (no growth) through
 // start-up, then 2 (V8's default) only while a doubling stays within the cap.
 import v8 from 'node:v8'
