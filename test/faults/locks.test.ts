@@ -4,6 +4,9 @@
 //   the catalog query prints an expression with pg_get_expr(expr, relid), which opens the table
 //   (AccessShareLock): a generated column always, a plain default unless it is deparsed with
 //   relid 0. pg_catalog itself is read without table locks: a table without either never blocks.
+//   A migration that has committed nothing yet leaves the catalog's fingerprint as it was: a
+//   later round then reuses its last result and reads no table, so it is not blocked at all;
+//   once anything is committed (here another table), the round reads, and blocks.
 // Each blocked round ends at its deadline with a clear failure, and passes once the lock goes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -58,12 +61,23 @@ t.test('locks that block a round, and one that does not', async (t) => {
   })
   await passing(svc)
 
-  const blockers: Array<[string, string, string]> = [
-    ['LOCK alembic_version IN ACCESS EXCLUSIVE MODE', 'alembic:revision', 'ACCESS EXCLUSIVE on alembic_version'],
-    ['ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', 'schema:drift', "a migration's ALTER TABLE on pdfs"]
+  // Nothing committed: the drift check's quiet round reuses its last result, unblocked.
+  {
+    const lock = await hold('ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp')
+    const since = new Date().toISOString()
+    const { res } = await svc.waitFor('/health/schema', (_r, body) => checkOf(body, 'schema:drift').time > since, 5_000, auth)
+    t.equal(res.status, 200, 'an uncommitted ALTER TABLE does not block a round on an unchanged catalog')
+    await lock.release()
+  }
+
+  // [statement held, a statement committed meanwhile, the check it blocks, label]
+  const blockers: Array<[string, string | undefined, string, string]> = [
+    ['LOCK alembic_version IN ACCESS EXCLUSIVE MODE', undefined, 'alembic:revision', 'ACCESS EXCLUSIVE on alembic_version'],
+    ['ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', 'CREATE TABLE lock_probe (id int)', 'schema:drift', "a migration's ALTER TABLE on pdfs, another table committed"]
   ]
-  for (const [sql, blocked, label] of blockers) {
+  for (const [sql, committed, blocked, label] of blockers) {
     const lock = await hold(sql)
+    if (committed !== undefined) await db.query(committed)
     const { body } = await svc.waitFor('/health/schema', (r) => r.status === 503, 5_000, auth)
     const check = checkOf(body, blocked)
     t.equal(check.status, 'fail', `${label}: ${blocked} fails`)
