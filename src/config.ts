@@ -20,6 +20,9 @@ export interface Config {
   readonly healthToken?: string
   readonly metricsToken?: string
   readonly driftSeverity: Readonly<Partial<Record<FindingKind, SeverityOverride>>>
+  /** Roles the Supabase Data API acts as, and the schemas it serves (security:exposure). */
+  readonly exposedRoles: readonly string[]
+  readonly exposedSchemas: readonly string[]
   readonly logLevel: string
   readonly releaseId?: string
 }
@@ -62,6 +65,8 @@ const SCHEMA = {
     HEALTH_TOKEN: { type: 'string' },
     METRICS_TOKEN: { type: 'string' },
     DRIFT_SEVERITY: { type: 'string' },
+    EXPOSED_ROLES: { type: 'string', default: 'anon,authenticated' },
+    EXPOSED_SCHEMAS: { type: 'string', default: 'public' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     RELEASE_ID: { type: 'string' },
     RENDER_GIT_COMMIT: { type: 'string' }
@@ -70,6 +75,8 @@ const SCHEMA = {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/
 const REVISION_ID = /^[A-Za-z0-9_.-]+$/
+// A role name as written unquoted in SQL, within NAMEDATALEN; compared with pg_roles exactly.
+const ROLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/
 
 export interface LoadOptions {
   /** `serve`, `check` and `snapshot` need a database; `heads` does not. */
@@ -124,6 +131,8 @@ export function loadConfig (env: Readonly<Record<string, string | undefined>>, f
     healthToken: str('HEALTH_TOKEN'),
     metricsToken: str('METRICS_TOKEN'),
     driftSeverity: parseSeverities(str('DRIFT_SEVERITY')),
+    exposedRoles: parseRoles(raw.EXPOSED_ROLES as string),
+    exposedSchemas: parseList(raw.EXPOSED_SCHEMAS as string, 'EXPOSED_SCHEMAS', IDENT, 'a schema name') ?? ['public'],
     logLevel: raw.LOG_LEVEL as string,
     releaseId: str('RELEASE_ID') ?? str('RENDER_GIT_COMMIT')
   }
@@ -157,6 +166,13 @@ function parseList (value: string | undefined, variable: string, pattern: RegExp
     if (!pattern.test(item)) throw new ConfigError(variable, `"${item}" is not ${what}`)
   }
   return [...new Set(items)]
+}
+
+function parseRoles (value: string): string[] {
+  const roles = parseList(value, 'EXPOSED_ROLES', ROLE_NAME, 'a role name (letters, digits, _ or $, at most 63 characters)') ?? []
+  // has_table_privilege knows no role "public": what PUBLIC is granted, every role holds already.
+  if (roles.some((r) => r.toLowerCase() === 'public')) throw new ConfigError('EXPOSED_ROLES', '"public" is not a role (grants to PUBLIC count for every role already)')
+  return roles
 }
 
 function parseQualified (value: string, variable: string): { schema?: string, table: string } {

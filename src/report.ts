@@ -1,8 +1,9 @@
 // The Report is the only thing that flows from checks to renderers: plain, frozen data.
+import type { ExposureFacts } from './security/findings.js'
 
 export type Status = 'pass' | 'warn' | 'fail'
-export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift'
-export const CHECK_NAMES: readonly CheckName[] = ['postgres:connectivity', 'alembic:revision', 'schema:drift']
+export type CheckName = 'postgres:connectivity' | 'alembic:revision' | 'schema:drift' | 'security:exposure'
+export const CHECK_NAMES: readonly CheckName[] = ['postgres:connectivity', 'alembic:revision', 'schema:drift', 'security:exposure']
 
 /** Which reading of the Report: `/health` is lenient on revision mismatch, `/health/schema` and `check` are strict. */
 export type View = 'health' | 'schema'
@@ -72,6 +73,7 @@ export interface CheckResult {
   readonly time: string
   readonly alembic?: AlembicFacts
   readonly drift?: DriftFacts
+  readonly exposure?: ExposureFacts
 }
 
 export interface Report {

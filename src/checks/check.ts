@@ -5,6 +5,7 @@ import type { Expectation } from '../expectation.js'
 import type { Db } from '../postgres/lease.js'
 import type { DriftMemo } from '../schema/drift-memo.js'
 import type { AlembicFacts, CheckName, DriftFacts, Status } from '../report.js'
+import type { ExposureFacts } from '../security/findings.js'
 
 export interface CheckContext {
   readonly db: Db
@@ -28,6 +29,7 @@ export interface CheckOutcome {
   readonly output?: string
   readonly alembic?: AlembicFacts
   readonly drift?: DriftFacts
+  readonly exposure?: ExposureFacts
 }
 
 export interface Check {

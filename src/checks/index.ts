@@ -3,7 +3,8 @@ import { alembicRevision } from './alembic-revision.js'
 import type { Check } from './check.js'
 import { connectivity } from './connectivity.js'
 import { schemaDrift } from './schema-drift.js'
+import { securityExposure } from './security-exposure.js'
 
-export const CHECKS: readonly Check[] = Object.freeze([connectivity, alembicRevision, schemaDrift])
+export const CHECKS: readonly Check[] = Object.freeze([connectivity, alembicRevision, schemaDrift, securityExposure])
 
 export type { Check, CheckContext, CheckOutcome } from './check.js'
