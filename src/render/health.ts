@@ -70,6 +70,7 @@ export function renderCheck (check: CheckResult, view: View): Record<string, unk
   if (check.observedUnit !== undefined) out.observedUnit = check.observedUnit
   out.time = check.time
   if (check.drift !== undefined) out.findings = check.drift.findings
+  if (check.exposure !== undefined) out.findings = check.exposure.findings
   if (check.output !== undefined) out.output = check.output
   return out
 }

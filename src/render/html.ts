@@ -1,6 +1,7 @@
 // Report -> the status page for people: one self-contained HTML document, no scripts, no
 // external assets. Pure; every value from the Report or the database passes through `esc`.
 import { checkStatus, overallStatus, summary, type AlembicFacts, type CheckResult, type DriftFacts, type Finding, type Report, type Status } from '../report.js'
+import { exposureHtml } from '../security/present.js'
 import { NO_ROUND_OUTPUT } from './health.js'
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
@@ -42,6 +43,9 @@ export function renderHtml (report: Report | undefined, opts: HtmlOptions): Rend
     const output = summary(report, 'health')
     if (output !== undefined) parts.push(`<p id="summary"><strong>${esc(output)}</strong></p>`)
     parts.push(checksTable(report.checks))
+    // Tables anyone with the anon key can read come before everything else.
+    const exposure = report.checks.find((c) => c.exposure !== undefined)?.exposure
+    if (exposure !== undefined) parts.push(exposureHtml(exposure, { esc, badge }))
     const alembic = report.checks.find((c) => c.alembic !== undefined)?.alembic
     if (alembic !== undefined) parts.push(alembicSection(alembic))
     const drift = report.checks.find((c) => c.drift !== undefined)?.drift

@@ -1,6 +1,7 @@
 // Report -> Prometheus text exposition for schema-sentinel's own metrics. Pure:
 // failures are values (`up 0`, `check_status{status="fail"} 1`), never a failed scrape.
 import { CHECK_NAMES, FINDING_KINDS, SEVERITIES, type Report, type Status } from '../report.js'
+import { exposureSamples } from '../security/present.js'
 
 export const PREFIX = 'schema_sentinel_'
 const STATUSES: readonly Status[] = ['pass', 'warn', 'fail']
@@ -38,6 +39,8 @@ export function renderMetrics (report: Report | undefined, version: string): str
       labels: { kind, severity },
       value: findings.filter((f) => f.kind === kind && f.severity === severity).length
     })))))
+  out.push(family('exposure_findings', 'gauge', 'Tables and views the Data API roles reach without row-level security guarding them (security:exposure), last round.',
+    exposureSamples(byName.get('security:exposure')?.exposure?.findings ?? [])))
   out.push(family('alembic_at_expected_head', 'gauge', '1 when the database is at the expected Alembic heads.',
     [{ value: alembic?.state === 'current' ? 1 : 0 }]))
   out.push(family('alembic_pending_migrations', 'gauge', 'Alembic revisions still to apply.', [{ value: alembic?.pending ?? 0 }]))

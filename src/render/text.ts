@@ -1,5 +1,9 @@
 // Report -> the CLI's text output. Pure.
-import { checkStatus, overallStatus, type CheckResult, type Finding, type Report, type View } from '../report.js'
+import { checkStatus, overallStatus, type CheckResult, type Report, type View } from '../report.js'
+import { exposureSummary } from '../security/present.js'
+
+/** What the text output shows of any check's finding. */
+interface Listed { readonly table: string, readonly severity: string, readonly kind: string, readonly message: string }
 
 export function renderText (report: Report, view: View = 'schema'): string {
   const status = overallStatus(report, view)
@@ -7,6 +11,7 @@ export function renderText (report: Report, view: View = 'schema'): string {
   for (const check of report.checks) {
     lines.push(`  ${checkStatus(check, view).padEnd(4)}  ${check.name.padEnd(21)}  ${describe(check)}`)
     if (check.drift !== undefined && check.drift.findings.length > 0) lines.push(...findingsByTable(check.drift.findings))
+    if (check.exposure !== undefined && check.exposure.findings.length > 0) lines.push(...findingsByTable(check.exposure.findings))
   }
   return lines.join('\n') + '\n'
 }
@@ -25,13 +30,14 @@ function describe (check: CheckResult): string {
     const n = check.drift.findings.length
     return `${n} finding${n === 1 ? '' : 's'} (${check.drift.tablesCompared} tables, ${check.drift.columnsCompared} columns compared)`
   }
+  if (check.exposure !== undefined) return exposureSummary(check.exposure)
   if (check.output !== undefined) return check.output
   if (check.observedValue !== undefined) return `${check.observedValue} ${check.observedUnit ?? ''}`.trim()
   return ''
 }
 
-function findingsByTable (findings: readonly Finding[]): string[] {
-  const groups = new Map<string, Finding[]>()
+function findingsByTable (findings: readonly Listed[]): string[] {
+  const groups = new Map<string, Listed[]>()
   for (const f of findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
   const lines: string[] = []
   for (const [table, group] of groups) {
