@@ -171,7 +171,8 @@ function parseList (value: string | undefined, variable: string, pattern: RegExp
 function parseRoles (value: string): string[] {
   const roles = parseList(value, 'EXPOSED_ROLES', ROLE_NAME, 'a role name (letters, digits, _ or $, at most 63 characters)') ?? []
   // has_table_privilege knows no role "public": what PUBLIC is granted, every role holds already.
-  if (roles.some((r) => r.toLowerCase() === 'public')) throw new ConfigError('EXPOSED_ROLES', '"public" is not a role (grants to PUBLIC count for every role already)')
+  const pub = roles.find((r) => r.toLowerCase() === 'public')
+  if (pub !== undefined) throw new ConfigError('EXPOSED_ROLES', `"${pub}" is not a role (grants to PUBLIC count for every role already)`)
   return roles
 }
 
