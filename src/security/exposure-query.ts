@@ -14,7 +14,9 @@
  * held directly, through PUBLIC or through a membership (has_*_privilege count all three).
  * SELECT, INSERT and UPDATE count when granted on some columns only (has_any_column_privilege):
  * `GRANT SELECT (email) ON users TO anon` exposes those columns. Partitions are left out: their
- * partitioned parent stands for them, and PostgREST does not serve them.
+ * partitioned parent stands for them, and PostgREST does not serve them. `OFFSET 0` keeps the
+ * planner from inlining the privilege list into both the filter and the output, which would
+ * ask every privilege twice (about 10% of the query at 5,000 tables).
  */
 export const EXPOSURE_SQL = `
 WITH exposed AS (
@@ -46,7 +48,8 @@ SELECT found.roles, x.schema, x.name, x.kind, x.rls, x.force_rls, x.options, x.h
                    CASE WHEN pg_catalog.has_any_column_privilege(e.oid, c.oid, 'INSERT') THEN 'insert' END,
                    CASE WHEN pg_catalog.has_any_column_privilege(e.oid, c.oid, 'UPDATE') THEN 'update' END,
                    CASE WHEN pg_catalog.has_table_privilege(e.oid, c.oid, 'DELETE') THEN 'delete' END
-                 ]::pg_catalog.text[], NULL::pg_catalog.text) AS privileges) p
+                 ]::pg_catalog.text[], NULL::pg_catalog.text) AS privileges
+          OFFSET 0) p
         WHERE pg_catalog.has_schema_privilege(e.oid, n.oid, 'USAGE')
           AND pg_catalog.cardinality(p.privileges) OPERATOR(pg_catalog.>) 0) g
      WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v}'::pg_catalog."char"[])
