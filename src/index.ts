@@ -15,4 +15,5 @@ export {
   overallStatus,
   type Report, type CheckResult, type Status, type View, type Finding, type FindingKind, type Severity, type AlembicFacts, type AlembicState, type DriftFacts
 } from './report.js'
+export type { ExposureFacts, ExposureFinding, ExposureKind } from './security/findings.js'
 export { SentinelError, ConfigError, ManifestError, VersionsDirError, DatabaseError } from './errors.js'
