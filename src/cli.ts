@@ -2,6 +2,7 @@
 // main() with process.argv and process.env; nothing here runs on import.
 import { Command, CommanderError, Option } from 'commander'
 import { runCheck, type CheckFormat } from './commands/check.js'
+import { DIFF_FORMATS, runDiff, type DiffFormat } from './commands/diff.js'
 import { runHeads } from './commands/heads.js'
 import { givenSecrets, serve } from './commands/serve.js'
 import { runSnapshot, type SnapshotFormat } from './commands/snapshot.js'
@@ -78,6 +79,21 @@ export async function main (argv: readonly string[], io: Io): Promise<number> {
     .action(async (flags: Flags & { format: SnapshotFormat }) => {
       io.out(await runSnapshot(config(flags, true), flags.format, (line) => io.err(`schema-sentinel: ${escapeControls(line)}\n`)))
       throw new Exit(0)
+    })
+
+  program.command('diff').description('what --to lacks or has differently from --from, with fixes; exit 0 nothing above info differs, 1 something does, 2 could not compare')
+    .requiredOption('--from <source>', 'what is right: a postgres:// URL or a manifest file')
+    .requiredOption('--to <source>', 'what is compared with it: a postgres:// URL or a manifest file')
+    .addOption(new Option('--format <format>', 'output format').choices([...DIFF_FORMATS]).default('text'))
+    .option('--schemas <list>', 'comma-separated schemas to compare (overrides SCHEMAS)')
+    .option('--versions-dir <dirs>', 'Alembic versions folder(s), comma-separated: the revision follows their head (overrides ALEMBIC_VERSIONS_DIR)')
+    .option('--alembic-config <file>', 'alembic.ini naming the version locations (overrides ALEMBIC_CONFIG)')
+    .action(async (flags: Flags & { from: string, to: string, format: DiffFormat }) => {
+      const c = config({ schemas: flags.schemas, versionsDir: flags.versionsDir, alembicConfig: flags.alembicConfig }, false)
+      secrets = [...secrets, ...[flags.from, flags.to].filter((s) => /^postgres(ql)?:\/\//i.test(s.trim())).flatMap((s) => secretsOf({ databaseUrl: s.trim() }))]
+      const run = await runDiff(c, flags.from, flags.to, flags.format)
+      io.out(run.stdout)
+      throw new Exit(run.exitCode)
     })
 
   program.command('heads').description('print the expected Alembic heads, one per line (no database needed)')

@@ -3,28 +3,12 @@ import type { RevisionGraph } from './alembic/graph.js'
 import { loadVersions } from './alembic/load.js'
 import type { AlembicWarning } from './alembic/warnings.js'
 import type { Config } from './config.js'
+import type { ExpectedSchema } from './schema/expected.js'
 import { loadManifest } from './schema/manifest.js'
 
-export interface ExpectedColumn {
-  /** As written (`varchar(36)`, `serial`); compared after normalisation. */
-  readonly type?: string
-  readonly nullable?: boolean
-  /** `null` means "must have no default"; absent means "not checked". */
-  readonly default?: string | null
-}
-
-export interface ExpectedTable {
-  /** As written; absent for an unqualified name, which means the first schema of SCHEMAS. */
-  readonly schema?: string
-  readonly name: string
-  readonly columns: ReadonlyMap<string, ExpectedColumn>
-}
-
-export interface ExpectedSchema {
-  readonly file: string
-  readonly tables: readonly ExpectedTable[]
-  readonly alembicHeads?: readonly string[]
-}
+export type {
+  ExpectedCheck, ExpectedColumn, ExpectedEnum, ExpectedForeignKey, ExpectedIndex, ExpectedKey, ExpectedSchema, ExpectedTable, FkAction
+} from './schema/expected.js'
 
 export interface ExpectedHeads {
   readonly source: 'EXPECTED_REVISION' | 'ALEMBIC_VERSIONS_DIR' | 'ALEMBIC_CONFIG' | 'manifest'

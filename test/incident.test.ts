@@ -33,13 +33,17 @@ if (skip !== false) {
       table: 'public.pdfs',
       column: 'processing_started_at',
       expected: { type: 'timestamp without time zone', nullable: true },
-      message: 'public.pdfs.processing_started_at is expected but missing'
-    }], 'the one finding: String vs varchar, Float vs double precision and the JSON default are not drift')
+      message: 'public.pdfs.processing_started_at is expected but missing',
+      fix: {
+        sql: 'ALTER TABLE public.pdfs ADD COLUMN processing_started_at timestamp without time zone;',
+        alembic: "op.add_column('pdfs', sa.Column('processing_started_at', sa.DateTime(), nullable=True))"
+      }
+    }], 'the one finding, with its fix: String vs varchar, Float vs double precision and the JSON default are not drift')
     t.equal(body.output, 'public.pdfs.processing_started_at is expected but missing')
 
     const text = await runCli(['check'], env)
     t.equal(text.code, 1)
-    t.match(text.stdout, /public\.pdfs\n\s+fail\s+missing_column\s+public\.pdfs\.processing_started_at is expected but missing/)
+    t.match(text.stdout, /public\.pdfs\n\s+fail\s+missing_column\s+public\.pdfs\.processing_started_at is expected but missing\n\s+fix: ALTER TABLE public\.pdfs ADD COLUMN processing_started_at timestamp without time zone;\n/)
   })
 
   t.test('the service reports it, and recovers once the column exists', async (t) => {
@@ -52,7 +56,8 @@ if (skip !== false) {
     const total = [...metrics.matchAll(/^schema_sentinel_drift_findings\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0)
     t.equal(total, 1, 'and nothing else')
 
-    await server.query('ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', [], db)
+    // The fix the finding carries, as it is.
+    await server.query('ALTER TABLE public.pdfs ADD COLUMN processing_started_at timestamp without time zone;', [], db)
     const healed = await svc.waitFor('/health', (res) => res.status === 200)
     t.equal(JSON.parse(healed.body).status, 'pass')
     t.equal((await svc.get('/health/schema')).status, 200)

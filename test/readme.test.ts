@@ -33,3 +33,10 @@ t.test('every alert rule is named in the README', async (t) => {
   t.ok(alerts.length >= 6)
   for (const alert of alerts) t.match(readme, alert, alert)
 })
+
+t.test('every drift finding kind is documented with its default severity', async (t) => {
+  const { DRIFT_SEVERITY } = await import('../src/schema/findings.js')
+  for (const [kind, severity] of Object.entries(DRIFT_SEVERITY)) {
+    t.match(readme, new RegExp(`\\|[^\\n]*\`${kind}\`[^\\n]*\\| ${severity} \\|`), `${kind} (${severity})`)
+  }
+})

@@ -12,6 +12,12 @@ For every column: the type as compiled for PostgreSQL, nullability, and the serv
 (``server_default=``) when there is one. A client-side ``default=`` runs in Python, not in the
 database, and autoincrement keys get their sequence from the migration, so for those the
 manifest says nothing about the default ("not checked") rather than "must have none".
+
+For every table also its primary key, unique constraints (``unique=True`` included), foreign
+keys with their ON DELETE / ON UPDATE, indexes (expressions, ``postgresql_where``,
+``postgresql_using``, DESC) and CHECK constraints, named as the naming convention names them;
+and every native enum type with the labels SQLAlchemy creates: for an ``enum.Enum`` those are
+the member *names*, unless ``values_callable`` says otherwise.
 """
 import argparse
 import importlib
@@ -20,9 +26,11 @@ import os
 import sys
 
 from sqlalchemy import MetaData
+from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import CompileError
-from sqlalchemy.schema import CreateTable, DefaultClause
+from sqlalchemy.schema import CheckConstraint, CreateTable, DefaultClause, UniqueConstraint
+from sqlalchemy.sql import expression
 
 
 class ExportError(Exception):
@@ -52,6 +60,84 @@ def table_key(table):
     return f"{table.schema}.{table.name}" if table.schema else table.name
 
 
+def constraint_name(constraint, ddl):
+    """The name the DDL gives it (naming convention applied, truncated as PostgreSQL would), or None."""
+    if constraint.name is None:
+        return None
+    try:
+        name = ddl.preparer.format_constraint(constraint)
+    except Exception:  # an unnamed constraint whose convention needs a name
+        return None
+    if name is None:
+        return None
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
+
+
+def sql_text(element, ddl):
+    """An expression as CREATE TABLE / CREATE INDEX prints it: literal values, no table prefix."""
+    return ddl.sql_compiler.process(element, include_table=False, literal_binds=True)
+
+
+def named(spec, name):
+    if name:
+        spec["name"] = name
+    return spec
+
+
+def action(text):
+    return " ".join(text.lower().split()) if text else "no action"
+
+
+def table_objects(table, ddl):
+    out = {}
+    pk = table.primary_key
+    if pk is not None and len(pk.columns) > 0:
+        out["primary_key"] = named({"columns": [c.name for c in pk.columns]}, constraint_name(pk, ddl))
+    constraints = sorted(table.constraints, key=lambda c: (constraint_name(c, ddl) or "", [getattr(x, "name", "") for x in getattr(c, "columns", [])]))
+    out["unique"] = [named({"columns": [c.name for c in u.columns]}, constraint_name(u, ddl))
+                     for u in constraints if isinstance(u, UniqueConstraint)]
+    out["foreign_keys"] = [named({
+        "columns": [e.parent.name for e in fk.elements],
+        "references": {"table": table_key(fk.referred_table), "columns": [e.column.name for e in fk.elements]},
+        "on_delete": action(fk.ondelete),
+        "on_update": action(fk.onupdate),
+    }, constraint_name(fk, ddl)) for fk in sorted(table.foreign_key_constraints, key=lambda f: (constraint_name(f, ddl) or "", [e.parent.name for e in f.elements]))]
+    out["indexes"] = [index_spec(index, ddl) for index in sorted(table.indexes, key=lambda i: constraint_name(i, ddl) or "")]
+    out["checks"] = [named({"expression": sql_text(c.sqltext, ddl)}, constraint_name(c, ddl))
+                     for c in constraints if isinstance(c, CheckConstraint)]
+    return out
+
+
+def index_spec(index, ddl):
+    options = index.dialect_options["postgresql"]
+    columns = []
+    for expr in index.expressions:
+        # As PGDDLCompiler.visit_create_index writes them: an expression is parenthesised unless
+        # it is a function call, so anything that is not a column name carries a parenthesis.
+        columns.append(sql_text(expr if isinstance(expr, expression.ColumnClause) else expr.self_group(), ddl))
+    where = options.get("where")
+    return named({
+        "columns": columns,
+        "unique": bool(index.unique),
+        "using": (options.get("using") or "btree").lower(),
+        "where": sql_text(where, ddl) if where is not None else None,
+    }, constraint_name(index, ddl))
+
+
+def native_enums(metadata, tables):
+    """Every native enum the tables use: the labels SQLAlchemy creates (Enum.enums)."""
+    enums = {}
+    for table in tables:
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, sqltypes.ARRAY):
+                kind = kind.item_type
+            if isinstance(kind, sqltypes.Enum) and kind.native_enum and kind.name:
+                key = f"{kind.schema}.{kind.name}" if kind.schema else kind.name
+                enums.setdefault(key, list(kind.enums))
+    return dict(sorted(enums.items(), key=lambda kv: ("." in kv[0], kv[0])))
+
+
 def column_spec(column, ddl, dialect):
     try:
         type_text = column.type.compile(dialect=dialect)
@@ -68,15 +154,21 @@ def column_spec(column, ddl, dialect):
 def export(metadata, heads=None):
     dialect = postgresql.dialect()
     tables = {}
-    for table in sorted(metadata.tables.values(), key=lambda t: (t.schema or "", t.name)):
+    ordered = sorted(metadata.tables.values(), key=lambda t: (t.schema or "", t.name))
+    for table in ordered:
         ddl = CreateTable(table).compile(dialect=dialect)
-        tables[table_key(table)] = {
-            "columns": {column.name: column_spec(column, ddl, dialect) for column in table.columns}
-        }
+        try:
+            tables[table_key(table)] = {
+                "columns": {column.name: column_spec(column, ddl, dialect) for column in table.columns},
+                **table_objects(table, ddl),
+            }
+        except CompileError as exc:
+            raise ExportError(f"{table.name}: cannot compile for PostgreSQL: {exc}") from exc
     manifest = {"version": 1}
     if heads:
         manifest["alembic"] = {"heads": heads}
     manifest["tables"] = tables
+    manifest["enums"] = native_enums(metadata, ordered)
     return manifest
 
 
@@ -103,15 +195,29 @@ def main(argv=None):
     return 0
 
 
+def block(entries, indent, open_, close):
+    return f"{open_}{close}" if not entries else f"{open_}\n" + ",\n".join(entries) + f"\n{indent}{close}"
+
+
 def dumps(manifest):
-    """JSON with one line per column, so a diff of two exports reads column by column."""
+    """JSON with one line per column, key, constraint, index and enum, so a diff of two exports reads object by object."""
     tables = []
     for key, table in manifest["tables"].items():
-        columns = ",\n".join(f"        {json.dumps(name)}: {json.dumps(spec)}" for name, spec in table["columns"].items())
-        tables.append(f'    {json.dumps(key)}: {{\n      "columns": {{\n{columns}\n      }}\n    }}')
-    head = "".join(f'  {json.dumps(k)}: {json.dumps(v)},\n' for k, v in manifest.items() if k != "tables")
-    body = ",\n".join(tables)
-    return f'{{\n{head}  "tables": {{\n{body}\n  }}\n}}\n' if tables else f'{{\n{head}  "tables": {{}}\n}}\n'
+        parts = []
+        for part, value in table.items():
+            if part == "columns":
+                items = block([f"        {json.dumps(name)}: {json.dumps(spec)}" for name, spec in value.items()], "      ", "{", "}")
+            elif isinstance(value, list):
+                items = block([f"        {json.dumps(item)}" for item in value], "      ", "[", "]")
+            else:
+                items = json.dumps(value)
+            parts.append(f"      {json.dumps(part)}: {items}")
+        tables.append(f"    {json.dumps(key)}: {{\n" + ",\n".join(parts) + "\n    }")
+    head = "".join(f'  {json.dumps(k)}: {json.dumps(v)},\n' for k, v in manifest.items() if k not in ("tables", "enums"))
+    enums = ""
+    if "enums" in manifest:
+        enums = ',\n  "enums": ' + block([f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in manifest["enums"].items()], "  ", "{", "}")
+    return f'{{\n{head}  "tables": ' + block(tables, "  ", "{", "}") + f"{enums}\n}}\n"
 
 
 # --- The deploy gate: POST the manifest to a running sentinel (POST /check) --------------------

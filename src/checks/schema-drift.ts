@@ -1,8 +1,11 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
+import { readEnums } from '../schema/catalog-objects.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
+import { findingGroups, findingLines, findingObject } from '../schema/drift-present.js'
 import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
+import { withFixes } from '../schema/fixes/registry.js'
 import { badge, esc } from '../render/html-escape.js'
 import { worst, type Status } from '../report.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
@@ -51,8 +54,12 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
           // new digest, or missed until the next round.
           for await (const live of catalogTables(db, schemas, { oids: changed })) compare(live)
         }
+        // Enums are few and not per table: read whole every round, in the same transaction.
+        const enums = manifest.enums !== undefined
+          ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
+          : []
         memo.replace(next)
-        return driftOutcome(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys())))
+        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas))
       }
     }
   },
@@ -61,10 +68,8 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
 
   text: (d) => ({
     line: `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'} (${d.tablesCompared} tables, ${d.columnsCompared} columns compared)`,
-    more: [...byTable(d.findings)].flatMap(([table, group]) => [
-      table,
-      ...group.map((f) => `  ${f.severity.padEnd(4)}  ${f.kind.padEnd(20)}  ${f.message}`)
-    ])
+    // Grouped by table and by enum type (schema/drift-present.ts).
+    more: findingLines(d.findings, '')
   }),
 
   htmlSummary: (d) => `${d.findings.length} findings`,
@@ -72,10 +77,10 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
   htmlSection (d) {
     const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
     if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
-    const tables = [...byTable(d.findings)].map(([table, findings]) => `<h3><code>${esc(table)}</code></h3>
-<table><thead><tr><th>Severity</th><th>Kind</th><th>Column</th><th>Finding</th></tr></thead>
+    const tables = findingGroups(d.findings).map((g) => `<h3>${g.subject === 'enum' ? 'enum ' : ''}<code>${esc(g.name)}</code></h3>
+<table><thead><tr><th>Severity</th><th>Kind</th><th>${g.subject === 'enum' ? 'Label' : 'Object'}</th><th>Finding</th></tr></thead>
 <tbody>
-${findings.map(findingRow).join('\n')}
+${g.findings.map(findingRow).join('\n')}
 </tbody></table>`)
     return `<section id="drift">
 <h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
@@ -110,17 +115,9 @@ export function driftOutcome (drift: DriftFacts): CheckOutcome<DriftFacts> {
   }
 }
 
-function byTable (findings: readonly Finding[]): Map<string, Finding[]> {
-  const groups = new Map<string, Finding[]>()
-  for (const f of findings) {
-    const group = groups.get(f.table)
-    if (group === undefined) groups.set(f.table, [f])
-    else group.push(f)
-  }
-  return groups
-}
-
 function findingRow (f: Finding): string {
-  const column = f.column !== undefined ? `<code>${esc(f.column)}</code>` : ''
-  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}</td></tr>`
+  const object = findingObject(f)
+  const column = object !== undefined ? `<code>${esc(object)}</code>` : ''
+  const fix = f.fix !== undefined ? `<pre class="fix"><code>${esc(f.fix.sql)}</code></pre>` : ''
+  return `<tr data-kind="${esc(f.kind)}"><td>${badge(f.severity)}</td><td>${esc(f.kind)}</td><td>${column}</td><td>${esc(f.message)}${fix}</td></tr>`
 }

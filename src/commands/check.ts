@@ -28,11 +28,13 @@ export interface CheckRun {
 export async function runCheck (config: DatabaseConfig, format: CheckFormat): Promise<CheckRun> {
   const expectation = await loadExpectation(config)
   const warnings = (expectation.versions?.warnings ?? []).map((w) => `warning: ${describeWarning(w)}`)
+  // The baked-in files are in force from the moment this one round reads them, as in `serve`.
+  const inForce = { source: 'file' as const, since: Date.now() }
   const pool = createPool(config)
   let report: Report
   let warning: string | undefined
   try {
-    report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: VERSION })
+    report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: VERSION, expectation: inForce })
     if (report.up) warning = await checkSchemasExist(pool, config.schemas, config.checkTimeoutMs)
   } finally {
     await pool.end().catch(() => undefined)

@@ -29,7 +29,7 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-widt
 h1{font-size:1.6rem}.status{display:inline-block;padding:.1em .6em;border-radius:.3em;font-weight:bold;color:#fff}
 .pass{background:#1a7f37}.warn{background:#9a6700}.fail{background:#cf222e}.info{background:#57606a}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
-code{font-family:ui-monospace,monospace}.notice{border-left:.3em solid #9a6700;padding:.3em .8em;background:#fff8c5}.muted{color:#57606a}.num{white-space:nowrap}`
+code{font-family:ui-monospace,monospace}.notice{border-left:.3em solid #9a6700;padding:.3em .8em;background:#fff8c5}.muted{color:#57606a}.num{white-space:nowrap}.fix{margin:.3em 0 0;white-space:pre-wrap}`
 
 export function renderHtml (report: Report | undefined, opts: HtmlOptions, checks: Registry = CHECKS): RenderedPage {
   const status: Status = report === undefined ? 'fail' : overallStatus(report, 'health')

@@ -3,6 +3,10 @@
 // healthy server: an error would abort the check's read-only transaction.
 import type { Db } from '../postgres/lease.js'
 import { APP_SEARCH_PATH } from '../postgres/search-path.js'
+import {
+  CONSTRAINTS_LATERAL, INDEXES_LATERAL, readEnums, toConstraints, toIndexes,
+  type CatalogConstraint, type CatalogEnum, type CatalogIndex, type ConstraintJson, type IndexJson
+} from './catalog-objects.js'
 
 /**
  * Ordinary and partitioned tables (partitions are left out: their parent stands for them; views
@@ -12,7 +16,8 @@ import { APP_SEARCH_PATH } from '../postgres/search-path.js'
  * spills at 100,000 columns). A default cannot refer to a column, so it is deparsed without its
  * relation (relid 0), which skips building a per-table context and makes the query a third
  * faster; a generated column's expression does refer to columns and keeps its relation.
- * `hash` is a digest of that array: everything the diff reads of a table but its name.
+ * Its constraints and indexes come in the same row (catalog-objects.ts). `hash` is a digest of
+ * the three: everything the diff reads of a table but its name.
  *
  * These run with the app's search_path (APP_SEARCH_PATH) and so name every function and operator
  * with its schema: an unqualified one could resolve to a function the database's owner planted.
@@ -27,13 +32,13 @@ CROSS JOIN LATERAL (
                                        FROM pg_catalog.pg_attrdef d WHERE d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum) END,
            a.attidentity, a.attgenerated) ORDER BY a.attnum) AS columns
     FROM pg_catalog.pg_attribute a
-   WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) l
+   WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) l${CONSTRAINTS_LATERAL}${INDEXES_LATERAL}
 WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NOT c.relispartition
   AND n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])`
-const HASH = "COALESCE(pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(l.columns::pg_catalog.text)), 'base64'), '')"
+const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(kc.constraints::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
 
 /** Every table with its columns. */
-export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, ${HASH} AS hash${TABLES_FROM}`
+export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, kc.constraints, ix.indexes, ${HASH} AS hash${TABLES_FROM}`
 /** Every table with its digest only: a few bytes a table instead of its columns. */
 export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::pg_catalog.text AS oid, ${HASH} AS hash${TABLES_FROM}`
 /** The tables given by oid ($2), with their columns. */
@@ -62,12 +67,18 @@ export interface CatalogTable {
   readonly name: string
   /** In table order. */
   readonly columns: readonly CatalogColumn[]
+  /** Primary key, unique, foreign key and check constraints, by name (absent: none read). */
+  readonly constraints?: readonly CatalogConstraint[]
+  /** By name (absent: none read). */
+  readonly indexes?: readonly CatalogIndex[]
 }
 
 export interface CatalogSnapshot {
   readonly schemas: readonly string[]
   /** Keyed by `tableKey(schema, name)`. */
   readonly tables: ReadonlyMap<string, CatalogTable>
+  /** Keyed by `tableKey(schema, name)` (absent: none read). */
+  readonly enums?: ReadonlyMap<string, CatalogEnum>
 }
 
 export function tableKey (schema: string, name: string): string {
@@ -76,7 +87,9 @@ export function tableKey (schema: string, name: string): string {
 
 /** name, format_type, attnotnull, default or generation expression, attidentity, attgenerated */
 type ColumnJson = [name: string, type: string, notNull: boolean, expr: string | null, identity: string, generated: string]
-interface TableRow extends Record<string, unknown> { schema: string, name: string, columns: ColumnJson[] | null, hash: string }
+interface TableRow extends Record<string, unknown> {
+  schema: string, name: string, columns: ColumnJson[] | null, constraints: ConstraintJson[] | null, indexes: IndexJson[] | null, hash: string
+}
 export interface TableHash extends Record<string, unknown> { readonly schema: string, readonly name: string, readonly oid: string, readonly hash: string }
 
 /** A live table and the digest of its columns (equal digests: equal columns). */
@@ -132,7 +145,8 @@ export async function readTableHashes (db: Db, schemas: readonly string[]): Prom
 export async function readCatalog (db: Db, schemas: readonly string[]): Promise<CatalogSnapshot> {
   const tables = new Map<string, CatalogTable>()
   for await (const { table } of catalogTables(db, schemas)) tables.set(tableKey(table.schema, table.name), table)
-  return { schemas: [...new Set(schemas)], tables }
+  const enums = new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e]))
+  return { schemas: [...new Set(schemas)], tables, enums }
 }
 
 // Plain loops and assignments: this runs for every column (100,000 in a big schema) every round.
@@ -148,5 +162,8 @@ function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
     if (generated) column.generated = expr!
     columns.push(column)
   }
-  return { schema: r.schema, name: r.name, columns }
+  const constraints = toConstraints(r.constraints)
+  const keyed = new Set<string>()
+  for (const c of constraints) if (c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion') keyed.add(c.name)
+  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes, keyed) }
 }

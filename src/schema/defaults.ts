@@ -1,6 +1,6 @@
 // Default expressions compare without the casts PostgreSQL adds when it stores them:
 // `'[]'::json`, `'active'::character varying`, `'now'::text::date`, `nextval('s'::regclass)`.
-import type { PgType } from './normalise.js'
+import type { PgType } from './pg-type.js'
 
 type Kind = 'literal' | 'ident' | 'word' | 'cast' | 'space' | 'punct'
 interface Token { readonly kind: Kind, readonly text: string }
@@ -133,4 +133,14 @@ function canonical (expr: string, boolean: boolean): string {
   }
   if (tokens.length === 2 && tokens[0]!.text === '-' && tokens[1]!.kind === 'word' && NUMBER.test(tokens[1]!.text)) return `-${tokens[1]!.text}`
   return tokens.map((t) => t.text).join('')
+}
+
+/** Whether two default expressions mean the same, ignoring the casts PostgreSQL adds. */
+export function defaultsMatch (expected: string, actual: string, type?: PgType): boolean {
+  return canonicalDefault(expected, type) === canonicalDefault(actual, type)
+}
+
+/** A nextval() default: what `serial` means. */
+export function isSequenceDefault (expr: string): boolean {
+  return /^nextval\('(?:[^']|'')+'\)$/.test(canonicalDefault(expr))
 }

@@ -1,20 +1,16 @@
 // Expected schema vs live catalog -> findings. Pure: no I/O, deterministic order.
 import type { SeverityOverride } from '../config.js'
-import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from '../expectation.js'
-import { FINDING_KINDS, type ColumnShape, type DriftFacts, type Finding, type FindingKind, type Severity } from './findings.js'
+import type { ExpectedColumn, ExpectedEnum, ExpectedSchema, ExpectedTable } from './expected.js'
+import { actualShape, compareColumn, expectedShape } from './diff-columns.js'
+import { DRIFT_SEVERITY, FINDING_KINDS, type Add, type DriftFacts, type Finding, type FindingKind } from './findings.js'
 import { tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from './catalog.js'
+import type { CatalogEnum } from './catalog-objects.js'
+import { compareEnums } from './diff-enums.js'
+import { compareIndexes } from './diff-indexes.js'
+import { compareChecks, compareForeignKeys, comparePrimaryKey, compareUnique } from './diff-keys.js'
 import { qualified } from './names.js'
-import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError, type PgType } from './normalise.js'
 
-export const DRIFT_SEVERITY: Readonly<Record<FindingKind, Severity>> = Object.freeze({
-  missing_table: 'fail',
-  missing_column: 'fail',
-  type_mismatch: 'warn',
-  nullability_mismatch: 'warn',
-  default_mismatch: 'info',
-  extra_table: 'info',
-  extra_column: 'info'
-})
+export { DRIFT_SEVERITY } from './findings.js'
 
 export interface DiffOptions {
   /** SCHEMAS: unqualified manifest tables mean the first; extra tables are looked for in all of them. */
@@ -29,7 +25,7 @@ export interface DiffOptions {
 /** The schemas a catalog snapshot must cover: SCHEMAS plus those the manifest qualifies with. */
 export function schemasToRead (expected: ExpectedSchema, opts: DiffOptions): string[] {
   const out = new Set(opts.schemas)
-  for (const t of expected.tables) {
+  for (const t of [...expected.tables, ...expected.enums ?? []]) {
     if (t.schema !== undefined && !(opts.managedSchemas?.has(t.schema) ?? false)) out.add(t.schema)
   }
   return [...out]
@@ -43,7 +39,7 @@ export interface TableDrift {
 
 export function diffSchema (expected: ExpectedSchema, actual: CatalogSnapshot, opts: DiffOptions): DriftFacts {
   const diff = new SchemaDiff(expected, opts)
-  return diff.facts([...actual.tables.values()].map((live) => diff.table(live)), new Set(actual.tables.keys()))
+  return diff.facts([...actual.tables.values()].map((live) => diff.table(live)), new Set(actual.tables.keys()), diff.enums(actual.enums ?? new Map()))
 }
 
 /**
@@ -85,7 +81,7 @@ export class SchemaDiff {
     if (entries === undefined) {
       const version = this.#opts.alembicVersionTable
       const isVersionTable = version !== undefined && live.name === version.table && (version.schema === undefined || version.schema === live.schema)
-      if (this.#inScope.has(live.schema) && !isVersionTable) add('extra_table', name, undefined, `${name} exists but is not in the manifest`)
+      if (this.#inScope.has(live.schema) && !isVersionTable) add('extra_table', { table: name }, `${name} exists but is not in the manifest`)
       return { findings, columnsCompared: 0 }
     }
     let columnsCompared = 0
@@ -95,7 +91,7 @@ export class SchemaDiff {
       for (const have of live.columns) {
         const want = table.columns.get(have.name)
         if (want === undefined) {
-          add('extra_column', name, have.name, `${name}.${have.name} exists but is not in the manifest`, { actual: actualShape(have) })
+          add('extra_column', { table: name, column: have.name, actual: actualShape(have) }, `${name}.${have.name} exists but is not in the manifest`)
         } else {
           matched++
           compareColumn(name, have.name, want, have, add)
@@ -104,16 +100,44 @@ export class SchemaDiff {
       if (matched < table.columns.size) {
         const present = new Set(live.columns.map((c) => c.name))
         for (const [column, want] of table.columns) {
-          if (!present.has(column)) add('missing_column', name, column, `${name}.${column} is expected but missing`, { expected: expectedShape(want) })
+          if (!present.has(column)) add('missing_column', { table: name, column, expected: expectedShape(want) }, `${name}.${column} is expected but missing`)
         }
       }
       columnsCompared += table.columns.size
+      this.#objects(name, table, live, add)
     }
     return { findings, columnsCompared }
   }
 
-  /** The round's facts: every live table's result, plus the expected tables not in `seen` (keys of live tables). */
-  facts (tables: Iterable<TableDrift>, seen: ReadonlySet<string>): DriftFacts {
+  /**
+   * Keys, constraints and indexes: each kind only when the manifest entry lists it, and only
+   * when the live side was read with them (a manifest read as `diff --to` may not say).
+   */
+  #objects (name: string, want: ExpectedTable, live: CatalogTable, add: Add): void {
+    if (live.constraints === undefined && live.indexes === undefined) return
+    const constraints = live.constraints ?? []
+    const indexes = live.indexes ?? []
+    comparePrimaryKey(name, want, constraints, add)
+    const usedByUnique = compareUnique(name, want, constraints, indexes, add)
+    compareForeignKeys(name, want, constraints, this.#defaultSchema, add)
+    compareChecks(name, want, constraints, add)
+    compareIndexes(name, want, indexes, usedByUnique, add)
+  }
+
+  /** The manifest's enums against the live ones (keyed by tableKey), when the manifest lists enums. */
+  enums (live: ReadonlyMap<string, CatalogEnum>): readonly Finding[] {
+    const findings: Finding[] = []
+    if (this.expected.enums === undefined) return findings
+    const keyOf = (e: ExpectedEnum): string | undefined => {
+      const schema = e.schema ?? this.#defaultSchema
+      return !this.#inScope.has(schema) && (this.#opts.managedSchemas?.has(schema) ?? false) ? undefined : tableKey(schema, e.name)
+    }
+    compareEnums(this.expected.enums, live, keyOf, this.#adder(findings))
+    return findings
+  }
+
+  /** The round's facts: every live table's result, the expected tables not in `seen` (keys of live tables), the enum findings. */
+  facts (tables: Iterable<TableDrift>, seen: ReadonlySet<string>, enums: readonly Finding[] = []): DriftFacts {
     const findings: Finding[] = []
     let columnsCompared = 0
     for (const t of tables) {
@@ -125,93 +149,30 @@ export class SchemaDiff {
       if (seen.has(key)) continue
       for (const table of entries) {
         const name = qualified(table.schema ?? this.#defaultSchema, table.name)
-        add('missing_table', name, undefined, `${name} is expected but missing`)
+        add('missing_table', { table: name }, `${name} is expected but missing`)
       }
     }
+    for (const f of enums) findings.push(f)
     findings.sort(byTableColumnKind)
     return { findings, tablesCompared: this.tablesCompared, columnsCompared }
   }
 
   #adder (findings: Finding[]): Add {
     const severities = this.#opts.severity
-    return (kind, table, column, message, shapes) => {
+    return (kind, fields, message) => {
       const severity = severities?.[kind] ?? DRIFT_SEVERITY[kind]
       if (severity === 'ignore') return
-      findings.push({ kind, severity, table, ...(column !== undefined ? { column } : {}), ...shapes, message })
+      findings.push({ kind, severity, ...fields, message })
     }
-  }
-}
-
-type Add = (kind: FindingKind, table: string, column: string | undefined, message: string, shapes?: { expected?: ColumnShape, actual?: ColumnShape }) => void
-
-// Runs for every compared column (100,000 in a big schema): no closures, messages only for findings.
-function compareColumn (table: string, column: string, want: ExpectedColumn, have: CatalogColumn, add: Add): void {
-  const wantType = want.type !== undefined ? cachedType(want.type) : undefined
-  const haveType = cachedType(have.type)
-  if (wantType !== undefined && !typesMatch(wantType, haveType)) {
-    add('type_mismatch', table, column, `${table}.${column} has type ${have.type}, expected ${formatType(wantType)}`,
-      { expected: { type: formatType(wantType) }, actual: { type: have.type } })
-  }
-  if (want.nullable !== undefined && want.nullable !== have.nullable) {
-    add('nullability_mismatch', table, column, `${table}.${column} is ${have.nullable ? 'nullable' : 'NOT NULL'}, expected ${want.nullable ? 'nullable' : 'NOT NULL'}`,
-      { expected: { nullable: want.nullable }, actual: { nullable: have.nullable } })
-  }
-  const wantDefault = want.default
-  if (wantDefault === undefined) {
-    // `serial` promises a sequence: a nextval() default, or an identity column.
-    if (wantType?.serial === true && have.identity === undefined && (have.default === null || !isSequenceDefault(have.default))) {
-      add('default_mismatch', table, column, `${table}.${column} has ${have.default === null ? 'no default' : `default ${have.default}`}, expected a sequence (serial)`,
-        { expected: { default: 'nextval(...)' }, actual: { default: have.default } })
-    }
-    return
-  }
-  const same = wantDefault === null
-    ? have.default === null
-    : have.default !== null && defaultsMatch(wantDefault, have.default, haveType)
-  if (!same) {
-    const now = have.default === null ? 'no default' : `default ${have.default}`
-    add('default_mismatch', table, column, `${table}.${column} has ${now}, expected ${wantDefault === null ? 'no default' : wantDefault}`,
-      { expected: { default: wantDefault }, actual: { default: have.default } })
-  }
-}
-
-function expectedShape (want: ExpectedColumn): ColumnShape {
-  return {
-    ...(want.type !== undefined ? { type: formatType(cachedType(want.type)) } : {}),
-    ...(want.nullable !== undefined ? { nullable: want.nullable } : {}),
-    ...(want.default !== undefined ? { default: want.default } : {})
-  }
-}
-
-function actualShape (have: CatalogColumn): ColumnShape {
-  return { type: have.type, nullable: have.nullable, default: have.default }
-}
-
-// The same few type strings repeat across thousands of columns and every round.
-const TYPE_CACHE_LIMIT = 10_000
-const typeCache = new Map<string, PgType>()
-function cachedType (text: string): PgType {
-  let t = typeCache.get(text)
-  if (t === undefined) {
-    if (typeCache.size >= TYPE_CACHE_LIMIT) typeCache.clear()
-    typeCache.set(text, t = parseTypeOrName(text))
-  }
-  return t
-}
-
-/** The manifest's types were checked when it loaded; a catalog type we cannot parse compares by its text. */
-function parseTypeOrName (text: string): PgType {
-  try {
-    return parseType(text)
-  } catch (err) {
-    if (!(err instanceof TypeSyntaxError)) throw err
-    return { name: text.trim().toLowerCase(), array: false, serial: false }
   }
 }
 
 const KIND_ORDER = new Map(FINDING_KINDS.map((k, i) => [k, i]))
 // Code-unit order, not localeCompare: the same findings always come out in the same order.
 const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0
+// Tables first, then enum types; within one, by column, kind, then name or label.
+const subject = (f: Finding) => f.table !== undefined ? `0${f.table}` : `1${f.type ?? ''}`
 function byTableColumnKind (a: Finding, b: Finding): number {
-  return cmp(a.table, b.table) || cmp(a.column ?? '', b.column ?? '') || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!)
+  return cmp(subject(a), subject(b)) || cmp(a.column ?? '', b.column ?? '') || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!) ||
+    cmp(a.name ?? a.value ?? '', b.name ?? b.value ?? '')
 }

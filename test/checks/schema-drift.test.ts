@@ -85,3 +85,60 @@ function byTable (a: string, b: string): number {
   const key = (s: string) => s.split(' ')[1]!
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
 }
+
+t.test('the digest covers keys, constraints and indexes; enums are read every round', async (t) => {
+  const url = await server.createDatabase()
+  const sql = (text: string) => server.query(text, [], new URL(url).pathname.slice(1))
+  await sql(`CREATE TYPE mood AS ENUM ('happy', 'sad');
+    CREATE TABLE users (id integer PRIMARY KEY, email text);
+    CREATE TABLE t (id integer PRIMARY KEY, user_id integer REFERENCES users (id), m mood, CONSTRAINT ck CHECK (id > 0));
+    CREATE INDEX ix_t_user ON t (user_id);`)
+  const dir = t.testdir({
+    'm.yaml': `version: 1
+tables:
+  users: { columns: { id: integer, email: text }, primary_key: [id], unique: [] }
+  t:
+    columns: { id: integer, user_id: integer, m: mood }
+    primary_key: [id]
+    foreign_keys: [{ columns: [user_id], references: { table: users, columns: [id] }, on_delete: no action }]
+    indexes: [{ columns: [user_id], where: null }]
+    checks: [{ name: ck, expression: id > 0 }]
+enums:
+  mood: [happy, sad]
+`
+  })
+  const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml` }, {}, { requireDatabase: true })
+  const expectation = await loadExpectation(config)
+  const pool = createPool(config)
+  t.teardown(() => pool.end())
+  const kept = schemaDrift.prepare(config, expectation)
+  const round = async (check: CheckRun<DriftFacts>) => {
+    const lease = new Lease(pool, Date.now() + 10_000)
+    try {
+      const outcome = await check.run({ db: lease }, new AbortController().signal)
+      await lease.endTransaction()
+      return (outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table ?? f.type}`)
+    } finally {
+      lease.release(false)
+    }
+  }
+  const agree = async (label: string, want: string[]) => {
+    const remembered = await round(kept)
+    t.same(remembered, want, label)
+    t.same(remembered, await round(schemaDrift.prepare(config, expectation)), `${label}: same as a full read`)
+  }
+  await agree('clean', [])
+  await agree('clean again (digests)', [])
+  const steps: Array<[string, string, string[]]> = [
+    ['an index dropped', 'DROP INDEX ix_t_user', ['missing_index public.t']],
+    ['a foreign key action changed', 'CREATE INDEX ix_t_user ON t (user_id); ALTER TABLE t DROP CONSTRAINT t_user_id_fkey, ADD CONSTRAINT t_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE', ['foreign_key_mismatch public.t']],
+    ['a check changed', 'ALTER TABLE t DROP CONSTRAINT t_user_id_fkey, ADD FOREIGN KEY (user_id) REFERENCES users (id); ALTER TABLE t DROP CONSTRAINT ck, ADD CONSTRAINT ck CHECK (id >= 0)', ['check_mismatch public.t']],
+    ['a unique constraint added to the other table', 'ALTER TABLE t DROP CONSTRAINT ck, ADD CONSTRAINT ck CHECK (id > 0); ALTER TABLE users ADD UNIQUE (email)', ['extra_unique public.users']],
+    ['a referred column renamed', 'ALTER TABLE users DROP CONSTRAINT users_email_key; ALTER TABLE users RENAME COLUMN id TO uid', ['foreign_key_mismatch public.t', 'missing_primary_key public.users', 'missing_column public.users', 'extra_column public.users']],
+    ['an enum label added', "ALTER TABLE users RENAME COLUMN uid TO id; ALTER TYPE mood ADD VALUE 'meh'", ['extra_enum_value public.mood']]
+  ]
+  for (const [label, statement, want] of steps) {
+    await sql(statement)
+    await agree(label, want)
+  }
+})

@@ -13,7 +13,7 @@ const PROMTOOL = '/usr/bin/promtool'
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy', 'prometheus')
 const RULES = join(DIR, 'alerts.yml')
 const TESTS = join(DIR, 'alerts.test.yml')
-const README_ANCHORS = ['#alembic-migration-state', '#schema-drift', '#supabase-exposure', '#prometheus']
+const README_ANCHORS = ['#alembic-migration-state', '#schema-drift', '#keys-constraints-indexes-and-enums', '#supabase-exposure', '#prometheus']
 
 interface Rule { alert: string, expr: string, for?: string, labels?: Record<string, string>, annotations?: Record<string, string> }
 interface AlertTest { alertname: string, exp_alerts?: unknown[] }

@@ -25,7 +25,9 @@ t.teardown(() => pg.destroy())
 await pg.createDatabase('app')
 await pg.query(`CREATE ROLE sentinel LOGIN PASSWORD '${PASSWORD}'`)
 await pg.query(`
-  CREATE TABLE pdfs (id integer PRIMARY KEY, file_id varchar(36));
+  CREATE TYPE pdf_status AS ENUM ('pending');
+  CREATE TABLE pdfs (id integer PRIMARY KEY, file_id varchar(36), status pdf_status);
+  CREATE INDEX ix_pdfs_file ON pdfs (file_id) WHERE status = 'pending';
   CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY);
   INSERT INTO alembic_version VALUES ('${HEAD}');
   GRANT SELECT ON ALL TABLES IN SCHEMA public TO sentinel;`, [], 'app')
@@ -41,7 +43,12 @@ tables:
     columns:
       id: { type: integer, nullable: false }
       file_id: varchar(36)
+      status: pdf_status
       processing_started_at: { type: timestamp, nullable: true }
+    primary_key: [id]
+    indexes: [{ columns: [file_id], where: "status = 'pending'" }]
+enums:
+  pdf_status: [pending, done]
 `)
 
 const transaction = await startPgbouncer({ targetPort: pg.port, users: { sentinel: PASSWORD }, poolMode: 'transaction' })
@@ -60,12 +67,14 @@ t.test('check through transaction pooling: every check runs and reports', async 
   t.match(first(body, 'alembic:revision'), { status: 'pass', state: 'current', observedValue: [HEAD], expected: [HEAD], expectedSource: 'manifest' })
   const drift = first(body, 'schema:drift')
   t.equal(drift.status, 'fail')
-  t.match(drift.findings, [{ kind: 'missing_column', table: 'public.pdfs', column: 'processing_started_at' }])
-  t.equal((drift.findings as unknown[]).length, 1)
+  // Columns, keys, indexes and enum labels, all read through the pooler.
+  t.match(drift.findings, [{ kind: 'missing_column', table: 'public.pdfs', column: 'processing_started_at' }, { kind: 'missing_enum_value', type: 'public.pdf_status', value: 'done' }])
+  t.equal((drift.findings as unknown[]).length, 2)
 })
 
 t.test('serve through transaction pooling: rounds keep passing once the column exists', async (t) => {
   await pg.query('ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', [], 'app')
+  await pg.query("ALTER TYPE pdf_status ADD VALUE 'done'", [], 'app')
   t.teardown(() => pg.query('ALTER TABLE pdfs DROP COLUMN processing_started_at', [], 'app'))
   const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, CHECK_INTERVAL_MS: '100', CHECK_TIMEOUT_MS: '5000' })
   const { body } = await svc.waitFor('/health/schema', (r) => r.status === 200)

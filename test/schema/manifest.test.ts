@@ -73,7 +73,7 @@ const ERRORS: Array<[string, string, string, string]> = [
     'm.json at tables.pdfs.columns.id.nullable (line 6): must be true or false, got "no"'],
   ['unknown column key', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { tpye: integer }\n',
     'm.yaml at tables.pdfs.columns.id.tpye (line 5): unknown key "tpye" (expected type, nullable, default)'],
-  ['unknown top-level key', 'm.yaml', 'version: 1\ntable: {}\ntables: {}\n', 'm.yaml at table (line 2): unknown key "table" (expected version, alembic, tables)'],
+  ['unknown top-level key', 'm.yaml', 'version: 1\ntable: {}\ntables: {}\n', 'm.yaml at table (line 2): unknown key "table" (expected version, alembic, tables, enums)'],
   ['table without columns', 'm.yaml', 'version: 1\ntables:\n  pdfs: {}\n', 'm.yaml at tables.pdfs (line 3): missing "columns"'],
   ['column is a number', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: 5\n',
     'm.yaml at tables.pdfs.columns.id (line 5): must be a type name, a mapping (type, nullable, default) or {}, got 5'],
@@ -84,8 +84,69 @@ const ERRORS: Array<[string, string, string, string]> = [
     'm.yaml at tables.pdfs.columns.id (line 5): unbalanced parenthesis in "numeric(1"'],
   ['bad table name', 'm.yaml', 'version: 1\ntables:\n  a.b.c:\n    columns: {}\n', 'm.yaml at tables["a.b.c"] (line 3): "a.b.c" is not a table name'],
   ['bad head', 'm.yaml', 'version: 1\nalembic:\n  heads: ["has space"]\ntables: {}\n', 'm.yaml at alembic.heads[0] (line 3): "has space" is not a revision id'],
-  ['heads not a list', 'm.yaml', 'version: 1\nalembic:\n  heads: abc\ntables: {}\n', 'm.yaml at alembic.heads (line 3): must be a list, got "abc"']
+  ['heads not a list', 'm.yaml', 'version: 1\nalembic:\n  heads: abc\ntables: {}\n', 'm.yaml at alembic.heads (line 3): must be a list, got "abc"'],
+  ['foreign key to an unknown table', 'm.yaml', 'version: 1\ntables:\n  users:\n    columns: {}\n  pdfs:\n    columns: {}\n    foreign_keys:\n      - columns: [user_id]\n        references: { table: userz, columns: [id] }\n',
+    'm.yaml at tables.pdfs.foreign_keys[0].references.table (line 9): refers to table "userz", which is not in the manifest'],
+  ['foreign key to an unknown table in a described schema', 'm.json', '{"version": 1, "tables": {"app.a": {"columns": {}}, "b": {"columns": {},\n "foreign_keys": [{"columns": ["x"], "references": {"table": "app.z", "columns": ["id"]}}]}}}',
+    'm.json at tables.b.foreign_keys[0].references.table (line 2): refers to table "app.z", which is not in the manifest'],
+  ['an index with no columns', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    indexes:\n      - { name: ix_empty, columns: [] }\n',
+    'm.yaml at tables.pdfs.indexes[0].columns (line 6): must list at least one column'],
+  ['an index without columns', 'm.yaml', 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    indexes:\n      - { name: ix_none }\n', 'm.yaml at tables.pdfs.indexes[0] (line 6): missing "columns"'],
+  ['duplicate enum labels', 'm.yaml', 'version: 1\ntables: {}\nenums:\n  pdf_status:\n    - pending\n    - done\n    - pending\n',
+    'm.yaml at enums.pdf_status[2] (line 7): duplicate label "pending" (also at [0])'],
+  ['duplicate enum labels (JSON)', 'm.json', '{\n "version": 1,\n "tables": {},\n "enums": {\n  "app.kind": ["a", "b",\n   "a"]\n }\n}',
+    'm.json at enums["app.kind"][2] (line 6): duplicate label "a" (also at [0])'],
+  ['an unknown referential action', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    foreign_keys:\n      - { columns: [a], references: { table: t, columns: [id] }, on_delete: cascde }\n',
+    'm.yaml at tables.t.foreign_keys[0].on_delete (line 6): "cascde" is not a referential action (expected no action, restrict, cascade, set null, set default)'],
+  ['foreign key column counts differ', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    foreign_keys:\n      - { columns: [a, b], references: { table: t, columns: [id] } }\n',
+    'm.yaml at tables.t.foreign_keys[0].references.columns (line 6): names 1 columns for 2 in columns'],
+  ['an empty primary key', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    primary_key: []\n', 'm.yaml at tables.t.primary_key (line 5): must list at least one column'],
+  ['a unique entry that is neither', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    unique: [email]\n', 'm.yaml at tables.t.unique[0] (line 5): must be a list or a mapping, got "email"'],
+  ['a check with nothing', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    checks: [{}]\n', 'm.yaml at tables.t.checks[0] (line 5): must give a name or an expression'],
+  ['an unknown index key', 'm.yaml', 'version: 1\ntables:\n  t:\n    columns: {}\n    indexes: [{ columns: [a], method: gin }]\n', 'm.yaml at tables.t.indexes[0].method (line 5): unknown key "method" (expected name, columns, unique, using, where)']
 ]
+
+const CONTRACT_EXAMPLE = `version: 1
+tables:
+  users:
+    columns: { id: integer }
+  pdfs:
+    columns: { id: integer }
+    primary_key: [id]                        # or { columns: [id], name: pk_pdfs }
+    unique:                                  # each a column list, or { columns, name }
+      - [user_id, file_hash]
+    foreign_keys:
+      - { columns: [user_id], references: { table: users, columns: [id] },
+          on_delete: set null, on_update: no action, name: fk_pdfs_user_id_users }
+    indexes:
+      - { name: ix_pdfs_pending, columns: [created_at], unique: false, using: btree,
+          where: "status = 'pending'" }      # an expression part is SQL text: "lower(email)"
+    checks:
+      - { name: ck_pdfs_page_count_nonneg, expression: "page_count >= 0" }
+enums:                                       # unqualified: the first schema of SCHEMAS
+  pdf_status: [pending, processing, done, failed]
+  app.audit_kind: [login, upload, delete]
+`
+
+t.test('the contract example: keys, constraints, indexes and enums', async (t) => {
+  const m = parseManifest(CONTRACT_EXAMPLE, 'm.yaml')
+  const pdfs = m.tables[1]!
+  t.same(pdfs.primaryKey, { columns: ['id'] })
+  t.same(pdfs.unique, [{ columns: ['user_id', 'file_hash'] }])
+  t.same(pdfs.foreignKeys, [{ columns: ['user_id'], references: { table: 'users', columns: ['id'] }, onDelete: 'set null', onUpdate: 'no action', name: 'fk_pdfs_user_id_users' }])
+  t.same(pdfs.indexes, [{ name: 'ix_pdfs_pending', columns: ['created_at'], unique: false, using: 'btree', where: "status = 'pending'" }])
+  t.same(pdfs.checks, [{ name: 'ck_pdfs_page_count_nonneg', expression: 'page_count >= 0' }])
+  t.same(m.enums, [{ name: 'pdf_status', labels: ['pending', 'processing', 'done', 'failed'] }, { schema: 'app', name: 'audit_kind', labels: ['login', 'upload', 'delete'] }])
+  t.equal(m.tables[0]!.primaryKey, undefined, 'absent: not checked')
+  t.equal(m.tables[0]!.indexes, undefined)
+  const other = parseManifest('version: 1\ntables:\n  t:\n    columns: {}\n    primary_key: { columns: [a, b], name: pk_t }\n    unique: [{ columns: [c] }]\n    indexes: []\n    foreign_keys:\n      - { columns: [u], references: { table: auth.users, columns: [id] }, on_delete: SET  NULL }\n', 'm.yaml')
+  t.same(other.tables[0]!.primaryKey, { columns: ['a', 'b'], name: 'pk_t' })
+  t.same(other.tables[0]!.unique, [{ columns: ['c'] }])
+  t.same(other.tables[0]!.indexes, [], 'an empty list: exactly none')
+  t.same(other.tables[0]!.foreignKeys![0]!.references, { schema: 'auth', table: 'users', columns: ['id'] }, 'a schema the manifest does not describe may be referred to')
+  t.equal(other.tables[0]!.foreignKeys![0]!.onDelete, 'set null', 'actions in any case and spacing')
+  t.equal(other.enums, undefined)
+})
 
 for (const [name, file, text, message] of ERRORS) {
   t.test(`error: ${name}`, async (t) => {
@@ -135,4 +196,25 @@ t.test('an alias bomb is refused, not expanded', async (t) => {
   const text = `version: 1\nbomb:\n  ${levels.join('\n  ')}\ntables: {}\n`
   const err = t.throws(() => parseManifest(text, 'bomb.yaml'), ManifestError) as ManifestError
   t.equal(err.message, 'bomb.yaml: malformed YAML: Excessive alias count indicates a resource exhaustion attack')
+})
+
+t.test('the new keys bad input: check exits 2 with one line naming file, path and line', async (t) => {
+  const { runCli } = await import('../helpers/cli.js')
+  const dir = t.testdir({
+    'fk.yaml': 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    foreign_keys: [{ columns: [user_id], references: { table: users, columns: [id] } }]\n',
+    'ix.yaml': 'version: 1\ntables:\n  pdfs:\n    columns: {}\n    indexes: [{ columns: [] }]\n',
+    'enum.yaml': 'version: 1\ntables: {}\nenums:\n  mood: [happy, sad, happy]\n'
+  })
+  const cases: Array<[string, string]> = [
+    ['fk.yaml', 'at tables.pdfs.foreign_keys[0].references.table (line 5): refers to table "users", which is not in the manifest'],
+    ['ix.yaml', 'at tables.pdfs.indexes[0].columns (line 5): must list at least one column'],
+    ['enum.yaml', 'at enums.mood[2] (line 4): duplicate label "happy" (also at [0])']
+  ]
+  for (const [file, message] of cases) {
+    // The manifest is read before any connection: the database is never reached.
+    const r = await runCli(['check', '--expected', join(dir, file)], { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/db' })
+    t.equal(r.code, 2, file)
+    t.equal(r.stderr, `schema-sentinel: ${join(dir, file)} ${message}\n`, file)
+    t.equal(r.stdout, '')
+  }
 })

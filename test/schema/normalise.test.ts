@@ -1,6 +1,8 @@
 import t from 'tap'
-import { canonicalDefault } from '../../src/schema/defaults.js'
-import { defaultsMatch, formatType, isSequenceDefault, parseType, typesMatch, TypeSyntaxError } from '../../src/schema/normalise.js'
+import { canonicalDefault, defaultsMatch, isSequenceDefault } from '../../src/schema/defaults.js'
+import { formatType, typesMatch } from '../../src/schema/format-type.js'
+import { parseType } from '../../src/schema/parse-type.js'
+import { TypeSyntaxError } from '../../src/schema/pg-type.js'
 
 // [as a manifest or SQLAlchemy writes it, as format_type prints it]
 const SAME: Array<[string, string]> = [

@@ -1,22 +1,6 @@
-// Type and default normalisation: the manifest says `varchar(36)` or `int4[]`, the catalog
-// says `character varying(36)` or `integer[]`; both become one PgType and compare equal.
-import { canonicalDefault } from './defaults.js'
-
-export interface PgType {
-  /** Canonical name as format_type prints it (`character varying`, `integer`, `mood`, `"char"`). */
-  readonly name: string
-  /** Only for user-defined types written with a qualifier. */
-  readonly schema?: string
-  /** Normalised modifiers; absent means none written (which accepts any). */
-  readonly modifiers?: readonly string[]
-  readonly array: boolean
-  /** `serial`, `bigserial`, `smallserial`: the integer type plus a sequence default. */
-  readonly serial: boolean
-}
-
-export class TypeSyntaxError extends Error {
-  override name = 'TypeSyntaxError' as const
-}
+// Type names as a manifest, SQLAlchemy or format_type writes them, parsed into a PgType:
+// aliases (`int4`, `varchar`, `timestamptz`), modifiers, arrays, serials, qualified user types.
+import { TypeSyntaxError, type PgType } from './pg-type.js'
 
 const ALIASES: Record<string, string> = {
   int: 'integer', int4: 'integer', integer: 'integer',
@@ -43,8 +27,8 @@ const PLAIN = new Set([
   'bit', 'tsvector', 'tsquery', 'oid', 'name', 'regclass', 'point', 'line', 'lseg', 'box', 'path', 'polygon',
   'circle', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'jsonpath', 'xid'
 ])
-const BUILTIN_NAMES = new Set([...Object.values(ALIASES), ...PLAIN, 'interval', '"char"'])
-const PRECISION_TYPES = new Set(['timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'time with time zone'])
+export const BUILTIN_NAMES = new Set([...Object.values(ALIASES), ...PLAIN, 'interval', '"char"'])
+export const PRECISION_TYPES = new Set(['timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'time with time zone'])
 const INTERVAL_FIELDS = /^(year|month|day|hour|minute|second)( to (month|hour|minute|second))?$/
 
 type Token = { kind: 'word', text: string, quoted: boolean } | { kind: 'dot' } | { kind: 'parens', args: string[] }
@@ -180,42 +164,4 @@ function builtinType (joined: string, mods: readonly string[] | undefined, array
   }
   if (mods !== undefined && (PRECISION_TYPES.has(name) || ['character varying', 'character', 'bit', 'bit varying'].includes(name))) ints(1)
   return make(name)
-}
-
-/** The canonical text of a type, in format_type's style (`timestamp(3) without time zone`). */
-export function formatType (t: PgType): string {
-  const name = BUILTIN_NAMES.has(t.name) ? t.name : quoteIdent(t.name)
-  const qualified = t.schema !== undefined ? `${quoteIdent(t.schema)}.${name}` : name
-  let text: string
-  if (t.serial) text = { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' }[t.name] ?? t.name
-  else if (t.modifiers === undefined) text = qualified
-  else if (t.name === 'interval') text = /^\(/.test(t.modifiers[0] ?? '') ? `interval${t.modifiers[0]}` : `interval ${t.modifiers[0]}`
-  else if (PRECISION_TYPES.has(t.name)) {
-    const [head, ...rest] = t.name.split(' ')
-    text = `${head}(${t.modifiers.join(',')}) ${rest.join(' ')}`
-  } else text = `${qualified}(${t.modifiers.join(',')})`
-  return t.array ? `${text}[]` : text
-}
-
-function quoteIdent (name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
-}
-
-/** Whether the live type satisfies the expected one: a qualifier counts only when both carry one. */
-export function typesMatch (expected: PgType, actual: PgType): boolean {
-  if (expected.name !== actual.name || expected.array !== actual.array) return false
-  if (expected.schema !== undefined && actual.schema !== undefined && expected.schema !== actual.schema) return false
-  if (expected.modifiers === undefined) return true
-  const a = actual.modifiers ?? []
-  return expected.modifiers.length === a.length && expected.modifiers.every((m, i) => m === a[i])
-}
-
-/** Whether two default expressions mean the same, ignoring the casts PostgreSQL adds. */
-export function defaultsMatch (expected: string, actual: string, type?: PgType): boolean {
-  return canonicalDefault(expected, type) === canonicalDefault(actual, type)
-}
-
-/** A nextval() default: what `serial` means. */
-export function isSequenceDefault (expr: string): boolean {
-  return /^nextval\('(?:[^']|'')+'\)$/.test(canonicalDefault(expr))
 }

@@ -1,0 +1,132 @@
+// The two sides of `diff`: a SOURCE is a postgres:// URL (read as `snapshot` reads it) or a
+// manifest file. --from is what is right; --to is compared with it as the drift check compares
+// a live database with a manifest.
+import type { Config } from '../config.js'
+import { checkDatabaseUrl } from '../config-values.js'
+import { isSentinelError, SentinelError } from '../errors.js'
+import type { ExpectedSchema } from '../expectation.js'
+import { describeError } from '../postgres/describe-error.js'
+import { Lease } from '../postgres/lease.js'
+import { createPool, secretsOf } from '../postgres/pool.js'
+import { describeDatabaseUrl } from '../redact.js'
+import { readCatalog, tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from '../schema/catalog.js'
+import { quoteIdent, sqlString } from '../schema/fixes/quote.js'
+import { loadManifest, parseManifest } from '../schema/manifest.js'
+import { manifestJson, toManifest } from '../schema/to-manifest.js'
+
+export type SourceFlag = '--from' | '--to'
+
+export type Source =
+  | { readonly kind: 'database', readonly flag: SourceFlag, readonly url: string }
+  | { readonly kind: 'manifest', readonly flag: SourceFlag, readonly file: string }
+
+/** A source that could not be read; the message names the flag and never holds a password. */
+export class SourceError extends SentinelError {
+  override name = 'SourceError' as const
+  constructor (readonly flag: SourceFlag, readonly problem: string, options?: { cause?: unknown }) {
+    super(`${flag}: ${problem}`, options)
+  }
+}
+
+export function parseSource (flag: SourceFlag, value: string): Source {
+  const text = value.trim()
+  if (text === '') throw new SourceError(flag, 'must not be empty (a postgres:// URL or a manifest file)')
+  if (/^postgres(ql)?:\/\//i.test(text)) {
+    checkDatabaseUrl(text, flag)
+    return { kind: 'database', flag, url: text }
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]
+  if (scheme !== undefined) throw new SourceError(flag, `has scheme "${scheme}", expected a postgres:// or postgresql:// URL or a manifest file`)
+  return { kind: 'manifest', flag, file: text }
+}
+
+/** How output and errors name a source: host, port and database, or the file. */
+export function describeSource (source: Source): string {
+  return source.kind === 'database' ? `database ${describeDatabaseUrl(source.url)}` : source.file
+}
+
+export async function readManifestSource (source: Extract<Source, { kind: 'manifest' }>): Promise<ExpectedSchema> {
+  try {
+    return await loadManifest(source.file)
+  } catch (err) {
+    if (isSentinelError(err)) throw new SourceError(source.flag, err.message, { cause: err })
+    throw err
+  }
+}
+
+/**
+ * The database's tables in `schemas`, read in one read-only transaction on one connection,
+ * within CHECK_TIMEOUT_MS.
+ */
+export async function readDatabaseSource (source: Extract<Source, { kind: 'database' }>, config: Config, schemas: readonly string[]): Promise<CatalogSnapshot> {
+  const settings = { ...config, databaseUrl: source.url }
+  const pool = createPool(settings)
+  const timeoutMs = config.checkTimeoutMs
+  const lease = new Lease(pool, Date.now() + timeoutMs)
+  let timer: NodeJS.Timeout | undefined
+  let ok = false
+  try {
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms (CHECK_TIMEOUT_MS)`)), timeoutMs)
+    })
+    const read = async () => {
+      const catalog = await readCatalog(lease, schemas)
+      await lease.endTransaction()
+      return catalog
+    }
+    const catalog = await Promise.race([read(), expired])
+    ok = true
+    return catalog
+  } catch (err) {
+    throw new SourceError(source.flag, `cannot read ${describeSource(source)}: ${describeError(err, secretsOf(settings))}`, { cause: err })
+  } finally {
+    clearTimeout(timer)
+    lease.release(!ok)
+    await pool.end().catch(() => undefined)
+  }
+}
+
+/**
+ * A database read as --from: its snapshot manifest, loaded like any manifest, so everything
+ * `snapshot` writes (every column's type, nullability and default) is expected.
+ */
+export function catalogAsExpected (catalog: CatalogSnapshot, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
+  const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable })
+  try {
+    return parseManifest(manifestJson(manifest), `${describeSource(source)}.json`)
+  } catch (err) {
+    if (isSentinelError(err)) throw new SourceError(source.flag, `cannot compare ${describeSource(source)}: ${err.message}`, { cause: err })
+    throw err
+  }
+}
+
+/** What a manifest read as --to does not say about a column: findings on it are left out. */
+export type Unknown = ReadonlySet<string>
+export const unknownKey = (table: string, column: string, what: 'type' | 'nullable' | 'default') => `${table}\u0000${column}\u0000${what}`
+
+/**
+ * A manifest read as --to, as if it were a live catalog. A `serial` has the default PostgreSQL
+ * gives it; what the manifest leaves out (type, nullable, default) is recorded as unknown.
+ */
+export function manifestAsCatalog (manifest: ExpectedSchema, schemas: readonly string[]): { catalog: CatalogSnapshot, unknown: Unknown } {
+  const defaultSchema = schemas[0] ?? 'public'
+  const tables = new Map<string, CatalogTable>()
+  const unknown = new Set<string>()
+  for (const t of manifest.tables) {
+    const schema = t.schema ?? defaultSchema
+    const qualifiedName = `${schema}.${t.name}`
+    const columns: CatalogColumn[] = [...(tables.get(tableKey(schema, t.name))?.columns ?? [])]
+    for (const [name, spec] of t.columns) {
+      if (columns.some((c) => c.name === name)) continue
+      const serial = spec.type !== undefined && /^\s*(small|big)?serial[248]?\s*$/i.test(spec.type)
+      let def = spec.default ?? null
+      if (spec.default === undefined && serial) def = `nextval(${sqlString(quoteIdent(`${t.name}_${name}_seq`))}::regclass)`
+      if (spec.type === undefined) unknown.add(unknownKey(qualifiedName, name, 'type'))
+      if (spec.nullable === undefined) unknown.add(unknownKey(qualifiedName, name, 'nullable'))
+      if (spec.default === undefined && !serial) unknown.add(unknownKey(qualifiedName, name, 'default'))
+      columns.push({ name, type: spec.type ?? 'unknown', nullable: spec.nullable ?? true, default: def })
+    }
+    tables.set(tableKey(schema, t.name), { schema, name: t.name, columns })
+  }
+  return { catalog: { schemas: [...schemas], tables }, unknown }
+}

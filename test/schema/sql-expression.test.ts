@@ -1,0 +1,102 @@
+// The expression normaliser against what PostgreSQL itself prints: each text below, as a
+// manifest or SQLAlchemy writes it, is stored as a CHECK, an index expression or a predicate on
+// every supported major, and must compare equal to pg_get_expr's text; texts that mean
+// something else must not.
+import t from 'tap'
+import { canonicalExpression as canonical, bareColumn } from '../../src/schema/sql-expression.js'
+import { hasMajor, PG_MAJORS, startPostgres } from '../helpers/postgres.js'
+
+const TABLE = `CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE TABLE t (a integer, b integer, n numeric(6,2), s varchar(20), x text, d date, ts timestamp, m mood, flag boolean, tags text[], "Odd" text)`
+
+// As people and SQLAlchemy (literal binds) write them.
+const CHECKS = [
+  'a >= 0',
+  'a > 0 AND b > 0 AND a < b',
+  'a > 0 AND (b > 0 OR b IS NULL)',
+  '(a > 0 AND b > 0) OR a IS NULL',
+  "s IN ('x', 'y', 'z')",
+  "s NOT IN ('x', 'y')",
+  "m IN ('happy')",
+  "x = 'it''s'",
+  'a BETWEEN 1 AND 10',
+  'a NOT BETWEEN 1 AND 10',
+  "s LIKE 'a%'",
+  "x ILIKE '%b'",
+  "s NOT LIKE 'a%'",
+  'a != b',
+  'a > -1',
+  'n > -1.5',
+  'n >= 0.00',
+  'a + b * 2 > 10',
+  '(a + b) * 2 > 10',
+  'char_length(s) >= 3',
+  "length(btrim(x)) > 0",
+  "lower(x) = x",
+  "d > date '2024-01-01'",
+  "ts > '2024-01-01'::timestamp",
+  "CAST(a AS bigint) > 5",
+  'NOT flag',
+  'flag IS NOT TRUE',
+  'a IS DISTINCT FROM b',
+  "CASE WHEN a > 0 THEN b > 0 END",
+  "CASE WHEN a > 0 THEN 'p' ELSE 'n' END = 'p'",
+  "coalesce(a, 0) >= 0",
+  "x ~ '^[a-z]+$'",
+  "tags @> ARRAY['x']",
+  "array_length(tags, 1) < 5",
+  '"Odd" IS NULL',
+  "x || s <> ''",
+  'a % 2 = 0'
+]
+const INDEX_EXPRESSIONS = ['lower(x)', '(a + b)', 'coalesce(s, x)', "lower(s)", "(x || 'z')", "date_trunc('day', ts)"]
+const PREDICATES = ["x = 'pending'", 's IS NOT NULL', 'NOT flag', "m = 'happy'", "a > 0 AND s IN ('a', 'b')", "ts > '2024-01-01'"]
+
+// Pairs that differ in meaning.
+const DIFFERENT: Array<[string, string]> = [
+  ['a > 0', 'a >= 0'], ['a + b * 2', '(a + b) * 2'], ["s IN ('x')", "s IN ('y')"], ['a > 0 AND b > 0', 'a > 0 OR b > 0'],
+  ['lower(x)', 'upper(x)'], ["x = 'A'", "x = 'a'"], ['"Odd" IS NULL', 'odd IS NULL'], ['a > 1', 'a > -1'], ['NOT flag', 'flag']
+]
+
+t.test('pure: forms that mean the same', async (t) => {
+  t.equal(canonical('(page_count >= 0)'), canonical('page_count>=0'))
+  t.equal(canonical("((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"), canonical("status IN ('a', 'b')"))
+  t.equal(canonical("(x > '-1'::integer)"), canonical('x > -1'))
+  t.equal(canonical('pg_catalog.lower(public.f(x))'), canonical('lower(f(x))'), 'schema qualifiers dropped')
+  t.equal(canonical('x OPERATOR(pg_catalog.+) 1'), canonical('x + 1'))
+  t.equal(canonical('"status" = 1'), canonical('STATUS = 1'), 'a quoted lowercase name is the plain name')
+  t.equal(canonical("timestamp with time zone '2024-01-01'"), canonical("'2024-01-01'::timestamptz"))
+  for (const [a, b] of DIFFERENT) t.not(canonical(a), canonical(b), `${a} vs ${b}`)
+  t.match(canonical('x IN (SELECT 1)'), /^text:/, 'what the parser does not read falls back to text')
+  t.equal(bareColumn('(email)'), 'email')
+  t.equal(bareColumn('"Email"'), 'Email')
+  t.equal(bareColumn('lower(email)'), undefined)
+})
+
+for (const major of PG_MAJORS) {
+  t.test(`PostgreSQL ${major}: every text compares equal to what the server prints`, { skip: hasMajor(major) || process.env.CI === 'true' ? false : `PostgreSQL ${major} binaries not installed` }, async (t) => {
+    const server = await startPostgres({ major })
+    t.teardown(() => server.destroy())
+    const db = new URL(await server.createDatabase()).pathname.slice(1)
+    const sql = TABLE + ';\n' +
+      CHECKS.map((c, i) => `ALTER TABLE t ADD CONSTRAINT c${i} CHECK (${c});`).join('\n') + '\n' +
+      INDEX_EXPRESSIONS.map((e, i) => `CREATE INDEX e${i} ON t (${/^\w+\(/.test(e) ? e : `(${e})`});`).join('\n') + '\n' +
+      PREDICATES.map((p, i) => `CREATE INDEX p${i} ON t (a) WHERE ${p};`).join('\n')
+    await server.query(sql, [], db)
+    const checks = await server.query<{ name: string, expr: string }>("SELECT conname AS name, pg_get_expr(conbin, conrelid, true) AS expr FROM pg_constraint WHERE conrelid = 't'::regclass AND contype = 'c'", [], db)
+    for (const row of checks) {
+      const written = CHECKS[Number(row.name.slice(1))]!
+      t.equal(canonical(row.expr), canonical(written), `CHECK (${written}) printed as ${row.expr}`)
+      t.notMatch(canonical(row.expr), /^text:/, `${row.expr} is parsed`)
+    }
+    const indexes = await server.query<{ name: string, expr: string, pred: string | null }>(
+      "SELECT c.relname AS name, pg_get_indexdef(i.indexrelid, 1, true) AS expr, pg_get_expr(i.indpred, i.indrelid, true) AS pred FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 't'::regclass", [], db)
+    for (const row of indexes) {
+      const n = Number(row.name.slice(1))
+      if (row.name.startsWith('e')) t.equal(canonical(row.expr), canonical(INDEX_EXPRESSIONS[n]!), `index on ${INDEX_EXPRESSIONS[n]} printed as ${row.expr}`)
+      else t.equal(canonical(row.pred!), canonical(PREDICATES[n]!), `WHERE ${PREDICATES[n]} printed as ${row.pred}`)
+    }
+    t.equal(checks.length, CHECKS.length)
+    t.equal(indexes.length, INDEX_EXPRESSIONS.length + PREDICATES.length)
+  })
+}
