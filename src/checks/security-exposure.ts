@@ -36,6 +36,8 @@ export const securityExposure: Check<ExposureFacts, 'security:exposure'> = {
   htmlSummary: (e) => exposureSummary(e),
 
   htmlSection: (e) => exposureHtml(e, { esc, badge }),
+  // A table anyone with the anon key reads is a leak, drift is not (yet): first on the page.
+  htmlOrder: -1,
 
   metrics: (e) => [{
     name: 'exposure_findings',

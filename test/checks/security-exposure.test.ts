@@ -1,6 +1,7 @@
 // security:exposure against a real PostgreSQL with roles made like Supabase's: anon and
 // authenticated (NOLOGIN), service_role (BYPASSRLS), authenticator (LOGIN, NOINHERIT, member of
 // all three). Each finding, its absence where nothing is exposed, and not_checked without roles.
+import pg from 'pg'
 import t from 'tap'
 import { CHECKS, prepareChecks } from '../../src/checks/index.js'
 import { securityExposure } from '../../src/checks/security-exposure.js'
@@ -175,6 +176,24 @@ t.test('Supabase roles', async (t) => {
     t.same(facts(r)?.findings, [])
     t.equal(facts(r)?.reachable, 2)
     t.equal(r.observedValue, 0)
+  })
+
+  t.test('the round deadline: a lock on pg_policy ends the check with a timeout, not a hang', async (t) => {
+    const { url, sql } = await database()
+    await sql('CREATE TABLE lab_reports (id int); GRANT SELECT ON lab_reports TO anon')
+    // A DDL statement holds such locks until it commits; here a session holds one on the catalog itself.
+    const holder = new pg.Client({ connectionString: url, application_name: 'lock-holder' })
+    await holder.connect()
+    t.teardown(() => holder.end())
+    await holder.query('BEGIN')
+    await holder.query('LOCK TABLE pg_catalog.pg_policy IN ACCESS EXCLUSIVE MODE')
+    const blocked = await exposureOf(url, { CHECK_TIMEOUT_MS: '1500' })
+    t.equal(blocked.status, 'fail')
+    t.ok(blocked.errored, 'counted as an errored check')
+    t.match(blocked.output, /timeout/)
+    await holder.query('ROLLBACK')
+    const freed = await exposureOf(url, { CHECK_TIMEOUT_MS: '1500' })
+    t.same(listed(freed), ['fail exposed_without_rls public.lab_reports anon:select'], 'the next round answers')
   })
 
   t.test('one statement, and no function or operator of the database runs', async (t) => {

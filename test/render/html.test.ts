@@ -73,8 +73,8 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
   t.notMatch(pdfs, 'email')
 })
 
-// Sections follow the registry, which is also the order a round runs checks: exposure comes last.
-t.test('exposure: its own section after the others, exposed tables first', async (t) => {
+// The registry runs exposure last; its section (htmlOrder -1) comes first, right below the checks.
+t.test('exposure: its own section before the others, exposed tables first', async (t) => {
   const exposed = report([
     check({ name: 'postgres:connectivity' }),
     check({ name: 'alembic:revision', facts: { state: 'current', database: ['c3'], expected: ['c3'], tableExists: true } }),
@@ -84,9 +84,10 @@ t.test('exposure: its own section after the others, exposed tables first', async
   const { statusCode, html } = renderHtml(exposed, { ...info, details: true })
   t.equal(statusCode, 503)
   const at = (s: string) => html.indexOf(s)
-  t.ok(at('id="checks"') < at('id="alembic"') && at('id="alembic"') < at('id="drift"') && at('id="drift"') < at('id="exposure"'), 'checks, alembic, drift, exposure')
+  t.ok(at('id="checks"') < at('id="exposure"') && at('id="exposure"') < at('id="alembic"') && at('id="alembic"') < at('id="drift"'), 'checks, exposure, then alembic and drift in registry order')
+  t.ok(at('data-check="schema:drift"') < at('data-check="security:exposure"'), 'the table of checks keeps registry order')
   t.match(html, 'Supabase exposure: 3 findings')
-  const section = html.slice(at('id="exposure"'))
+  const section = html.slice(at('id="exposure"'), at('id="alembic"'))
   const kinds = [...section.matchAll(/data-kind="([a-z_]+)" data-table="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`)
   t.same(kinds, ['exposed_without_rls public.lab_reports', 'exposed_definer_view public.report_summary', 'rls_without_policy public.drafts'])
   t.match(section, 'anon (select)')
