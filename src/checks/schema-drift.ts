@@ -1,7 +1,9 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
 import { readEnums } from '../schema/catalog-objects.js'
+import { readSecurity } from '../schema/catalog-security.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import { compareSecurity, wantsSecurity } from '../schema/diff-security.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { findingGroups, findingLines, findingObject } from '../schema/drift-present.js'
 import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
@@ -28,6 +30,7 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
       managedSchemas: SUPABASE_SCHEMAS
     }
     const schemas = schemasToRead(manifest, opts)
+    const security = wantsSecurity(manifest)
     const diff = new SchemaDiff(manifest, opts)
     // This check's memory across rounds: one per prepare, so it never outlives its manifest or configuration.
     const memo = new DriftMemo()
@@ -58,8 +61,10 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
         const enums = manifest.enums !== undefined
           ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
           : []
+        // Row-level security and grants: one set-based read a round, only when the manifest has them.
+        const secured = security ? compareSecurity(manifest, await readSecurity(db, schemas), opts) : []
         memo.replace(next)
-        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas))
+        return driftOutcome(withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), [...enums, ...secured]), manifest, config.schemas))
       }
     }
   },
