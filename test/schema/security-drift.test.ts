@@ -188,3 +188,27 @@ t.test('manifest errors name the file, the path and the line', async (t) => {
   await t.rejects(load('key.json'), { message: /at tables\.t\.policies\.p\.usng \(line 2\): unknown key "usng" \(expected command, permissive, roles, using, with_check\)$/ })
   await t.rejects(load('command.yaml'), { message: /at tables\.t\.policies\.p\.command \(line 6\): "read" is not one of all, select, insert, update, delete$/ })
 })
+
+t.test('no function or operator of the database runs in the read', async (t) => {
+  const { url, sql } = await database()
+  const name = new URL(url).pathname.slice(1)
+  await sql(`
+    CREATE FUNCTION public.planted() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'planted code ran'; END $$;
+    CREATE FUNCTION public.aclexplode(aclitem[]) RETURNS TABLE (grantor oid, grantee oid, privilege_type text, is_grantable boolean)
+      LANGUAGE sql AS 'SELECT 0::oid, 0::oid, ''x''::text, public.planted()';
+    CREATE FUNCTION public.pg_get_userbyid(oid) RETURNS name LANGUAGE sql AS 'SELECT CASE WHEN public.planted() THEN ''x''::name END';
+    CREATE FUNCTION public.eq_name_text(name, text) RETURNS boolean LANGUAGE sql AS 'SELECT public.planted()';
+    CREATE OPERATOR public.= (LEFTARG = name, RIGHTARG = text, FUNCTION = public.eq_name_text);
+    CREATE FUNCTION public.eq_text(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT public.planted()';
+    CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.eq_text);
+    CREATE FUNCTION public.eq_char("char", "char") RETURNS boolean LANGUAGE sql AS 'SELECT public.planted()';
+    CREATE OPERATOR public.= (LEFTARG = "char", RIGHTARG = "char", FUNCTION = public.eq_char);
+    ALTER DATABASE ${name} SET search_path = public, pg_catalog`)
+  const dir = t.testdir({ 'm.yaml': 'version: 1\ntables:\n  lab_reports: { columns: {}, rls: true, grants: { anon: [select] } }\n' })
+  const { findings } = await drift(url, join(dir, 'm.yaml'))
+  t.same(listed(findings), [
+    'warn extra_grant public.lab_reports authenticated:select+insert+update+delete',
+    'warn extra_grant public.lab_reports service_role:select+insert+update+delete'
+  ], 'read as pg_catalog reads it')
+  await t.rejects(server.query("SELECT count(*) FROM pg_class c, aclexplode(c.relacl) a WHERE c.relname = 'lab_reports'", [], name), /planted code ran/, 'an unqualified read would have run it')
+})
