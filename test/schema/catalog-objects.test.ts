@@ -92,7 +92,7 @@ for (const major of PG_MAJORS) {
     t.match(manifest, /enums:\n {2}Odd Enum: \[ a b, it's, "" \]\n {2}empty_enum: \[\]\n/)
     if (major >= 18) {
       t.match(manifest, /gen:\n {4}columns:\n/, 'the virtual generated column is read')
-      t.match(manifest, /checks:\n {6}- \{ name: ck_gen, expression: a > 0 \}\n {2}measurements/, 'NOT NULL constraints are not checks')
+      t.match(manifest, /checks:\n {6}- \{ name: ck_gen, expression: a > 0 \}\n {4}rls: false\n/, 'NOT NULL constraints are not checks')
     }
 
     await server.query(PLANTED, [], db)
