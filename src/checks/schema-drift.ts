@@ -12,6 +12,9 @@ import { badge, esc } from '../render/html-escape.js'
 import { worst, type Status } from '../report.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
 
+/** "1 table", "2 tables": the summaries are read by people. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 export const NOT_CONFIGURED_OUTPUT = 'not checked: no manifest configured (EXPECTED_SCHEMA)'
 
 const STATUS_OF = { fail: 'fail', warn: 'warn', info: 'pass' } as const
@@ -72,15 +75,15 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
   health: (d) => ({ findings: d.findings }),
 
   text: (d) => ({
-    line: `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'} (${d.tablesCompared} tables, ${d.columnsCompared} columns compared)`,
+    line: `${count(d.findings.length, 'finding')} (${count(d.tablesCompared, 'table')}, ${count(d.columnsCompared, 'column')} compared)`,
     // Grouped by table and by enum type (schema/drift-present.ts).
     more: findingLines(d.findings, '')
   }),
 
-  htmlSummary: (d) => `${d.findings.length} findings`,
+  htmlSummary: (d) => count(d.findings.length, 'finding'),
 
   htmlSection (d) {
-    const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
+    const compared = `<p class="muted">${esc(count(d.tablesCompared, 'table'))} and ${esc(count(d.columnsCompared, 'column'))} compared.</p>`
     if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
     const tables = findingGroups(d.findings).map((g) => `<h3>${g.subject === 'enum' ? 'enum ' : ''}<code>${esc(g.name)}</code></h3>
 <table><thead><tr><th>Severity</th><th>Kind</th><th>${g.subject === 'enum' ? 'Label' : 'Object'}</th><th>Finding</th></tr></thead>
@@ -88,7 +91,7 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
 ${g.findings.map(findingRow).join('\n')}
 </tbody></table>`)
     return `<section id="drift">
-<h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
+<h2>Schema drift: ${count(d.findings.length, 'finding')}</h2>
 ${compared}
 ${tables.join('\n')}
 </section>`

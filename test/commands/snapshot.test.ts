@@ -28,7 +28,7 @@ t.test('snapshot --format yaml; check against it exits 0 with no findings', asyn
   const dir = t.testdir({ 'expected.yaml': snap.stdout })
   const check = await runCli(['check', '--expected', join(dir, 'expected.yaml')], { DATABASE_URL: url })
   t.equal(check.code, 0, check.stdout + check.stderr)
-  t.match(check.stdout, /schema:drift\s+0 findings \(1 tables, 51 columns compared\)/)
+  t.match(check.stdout, /schema:drift\s+0 findings \(1 table, 51 columns compared\)/)
 })
 
 t.test('snapshot prints JSON by default, one line per column; comparing environments', async (t) => {
