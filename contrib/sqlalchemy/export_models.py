@@ -29,6 +29,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 
 from sqlalchemy import MetaData
@@ -195,6 +196,16 @@ def export(metadata, heads=None):
     return manifest
 
 
+REVISION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def check_heads(heads):
+    # The sentinel refuses such a manifest at start; say so here, where "$(alembic heads ...)" went wrong.
+    for head in heads:
+        if not REVISION_ID.match(head):
+            raise ExportError(f'--alembic-heads: {json.dumps(head)} is not a revision id (letters, digits, _ . -); did "alembic heads" fail?')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Print the schema-sentinel manifest of SQLAlchemy models (JSON).")
     parser.add_argument("target", help="module:attribute naming a declarative Base or a MetaData object")
@@ -208,6 +219,7 @@ def main(argv=None):
             sys.path.insert(0, directory)
     heads = [h.strip() for h in args.alembic_heads.split(",") if h.strip()]
     try:
+        check_heads(heads)
         manifest = export(load_metadata(args.target), heads)
     except ExportError as exc:
         print(f"export_models: {exc}", file=sys.stderr)

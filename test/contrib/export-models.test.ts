@@ -117,6 +117,18 @@ if (skip !== false) {
     t.equal(bad.stderr, "export_models: t: info['schema_sentinel'] has unknown key 'polices' (expected rls, force_rls, policies, grants)\n")
   })
 
+  t.test('--alembic-heads that are not revision ids (a failed "$(alembic heads)") exit 2 with one line', async (t) => {
+    for (const heads of ['FAILED:', 'abc123,bad rev']) {
+      const res = await runPython([EXPORTER, 'typed_models:Base', '--alembic-heads', heads])
+      t.equal(res.code, 2, heads)
+      t.match(res.stderr, /^export_models: --alembic-heads: "[^"]+" is not a revision id \(letters, digits, _ \. -\); did "alembic heads" fail\?\n$/, heads)
+      t.equal(res.stdout, '', `${heads}: no manifest written`)
+    }
+    const good = await runPython([EXPORTER, 'typed_models:Base', '--alembic-heads', 'abc123, fix_biomarkers_sequence'])
+    t.equal(good.code, 0, good.stderr)
+    t.same(JSON.parse(good.stdout).alembic, { heads: ['abc123', 'fix_biomarkers_sequence'] })
+  })
+
   t.test('bad targets exit 2 with one line', async (t) => {
     const cases: Array<[string, RegExp]> = [
       ['typed_models', /is not module:attribute/],
