@@ -20,8 +20,9 @@ export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 
 /** `warn` gets one line when SCHEMAS names a schema the database does not have. */
 export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
-  const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
+  // The pool's connect timeout is CHECK_TIMEOUT_MS too: give connecting the same longer deadline.
+  const pool = createPool({ ...config, checkTimeoutMs: timeoutMs })
   const lease = new Lease(pool, Date.now() + timeoutMs)
   let timer: NodeJS.Timeout | undefined
   let ok = false

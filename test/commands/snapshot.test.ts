@@ -4,6 +4,7 @@ import t from 'tap'
 import { parse as parseYaml } from 'yaml'
 import { runCli } from '../helpers/cli.js'
 import { freePort, startPostgres } from '../helpers/postgres.js'
+import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
 const server = await startPostgres()
 t.teardown(() => server.destroy())
@@ -60,6 +61,15 @@ t.test('snapshot honours --schemas and qualifies tables outside the first', asyn
   const snap = await runCli(['snapshot', '--schemas', 'audit,public', '--format', 'json'], { DATABASE_URL: url })
   t.equal(snap.code, 0, snap.stderr)
   t.same(Object.keys(JSON.parse(snap.stdout).tables), ['public.everything'])
+})
+
+t.test('snapshot has at least 30 s, connecting included, whatever CHECK_TIMEOUT_MS says', async (t) => {
+  const proxy = await startTcpProxy({ host: server.host, port: server.port })
+  t.teardown(() => proxy.close())
+  proxy.set({ delayMs: 60 }) // a far database: connecting alone takes several 120 ms round trips
+  const snap = await runCli(['snapshot'], { DATABASE_URL: proxy.url(url), CHECK_TIMEOUT_MS: '50' })
+  t.equal(snap.code, 0, snap.stderr)
+  t.same(Object.keys(JSON.parse(snap.stdout).tables), ['everything'])
 })
 
 t.test('an unreachable database exits 2 with one line and no password', async (t) => {
