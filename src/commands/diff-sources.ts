@@ -93,11 +93,31 @@ export async function readDatabaseSource (source: Extract<Source, { kind: 'datab
 export function catalogAsExpected (catalog: CatalogSnapshot, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
   const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable })
   try {
-    return parseManifest(manifestJson(manifest), `${describeSource(source)}.json`)
+    return withColumnKinds(parseManifest(manifestJson(manifest), `${describeSource(source)}.json`), catalog, config.schemas[0] ?? 'public')
   } catch (err) {
     if (isSentinelError(err)) throw new SourceError(source.flag, `cannot compare ${describeSource(source)}: ${err.message}`, { cause: err })
     throw err
   }
+}
+
+/**
+ * Identity and generated columns, which the manifest format cannot say: carried from the
+ * catalog so that a fix creates such a column as such.
+ */
+function withColumnKinds (expected: ExpectedSchema, catalog: CatalogSnapshot, defaultSchema: string): ExpectedSchema {
+  const tables = expected.tables.map((t) => {
+    const live = catalog.tables.get(tableKey(t.schema ?? defaultSchema, t.name))
+    const special = live?.columns.filter((c) => c.identity !== undefined || c.generated !== undefined) ?? []
+    if (special.length === 0) return t
+    const columns = new Map(t.columns)
+    for (const c of special) {
+      const spec = columns.get(c.name)
+      if (spec === undefined) continue
+      columns.set(c.name, Object.freeze({ ...spec, ...(c.identity !== undefined ? { identity: c.identity } : {}), ...(c.generated !== undefined ? { generated: c.generated } : {}) }))
+    }
+    return Object.freeze({ ...t, columns })
+  })
+  return Object.freeze({ ...expected, tables: Object.freeze(tables) })
 }
 
 /** What a manifest read as --to does not say about a column: findings on it are left out. */
