@@ -64,8 +64,8 @@ if (skip !== false) {
   ].sort()
 
   const staging = await database(STAGING)
-  const findings = async (to: string): Promise<{ code: number, findings: string[] }> => {
-    const res = await runCli(['diff', '--from', staging, '--to', to, '--format', 'json'], env)
+  const findings = async (to: string, from = staging): Promise<{ code: number, findings: string[] }> => {
+    const res = await runCli(['diff', '--from', from, '--to', to, '--format', 'json'], env)
     if (res.code === 2) throw new Error(res.stderr)
     const body = JSON.parse(res.stdout) as { findings: Array<{ kind: string, table?: string, type?: string, column?: string, name?: string, value?: string }> }
     const list = body.findings.map((f) => [f.kind, f.table ?? f.type, f.column ?? f.value ?? f.name].filter((x) => x !== undefined).join(' '))
@@ -82,6 +82,24 @@ if (skip !== false) {
   ]
   const labels = async (url: string) => (await server.query<{ l: string }>(
     "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) AS l FROM pg_enum WHERE enumtypid = 'mood'::regtype", [], new URL(url).pathname.slice(1)))[0]?.l
+
+  t.test('snapshots as manifests on either side give the same findings as the databases', async (t) => {
+    const production = await database(PRODUCTION)
+    const dir = t.testdir({})
+    const snapshot = async (url: string, name: string) => {
+      const snap = await runCli(['snapshot'], { ...env, DATABASE_URL: url })
+      if (snap.code !== 0) throw new Error(snap.stderr)
+      writeFileSync(join(dir, name), snap.stdout)
+      return join(dir, name)
+    }
+    const stagingFile = await snapshot(staging, 'staging.yaml')
+    const productionFile = await snapshot(production, 'production.yaml')
+    for (const [from, to] of [[stagingFile, production], [staging, productionFile], [stagingFile, productionFile]] as const) {
+      t.same(await findings(to, from), { code: 1, findings: BEFORE }, `${from} -> ${to}`)
+    }
+    t.same(await findings(stagingFile, stagingFile), { code: 0, findings: [] }, 'a manifest against itself')
+    t.same(await findings(staging, stagingFile), { code: 0, findings: [] }, 'a database against its snapshot')
+  })
 
   t.test('psql runs the sql format, then diff exits 0', async (t) => {
     const production = await database(PRODUCTION)
