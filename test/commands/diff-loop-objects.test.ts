@@ -34,7 +34,7 @@ if (skip !== false) {
       CONSTRAINT fk_pdfs_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL,
       CONSTRAINT ck_pdfs_pages CHECK (page_count >= 0),
       CONSTRAINT ck_pdfs_title CHECK (title <> ''));
-    CREATE INDEX ix_pdfs_pending ON pdfs (id) WHERE status = 'happy';
+    CREATE INDEX ix_pdfs_pending ON pdfs (id) WHERE status = 'ok'; -- a label production lacks
     CREATE INDEX ix_pdfs_lower_title ON pdfs (lower(title) DESC NULLS LAST);
     CREATE UNIQUE INDEX ix_pdfs_user ON pdfs USING btree (user_id, id);
     CREATE TABLE app.audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind app."Audit Kind" NOT NULL,
