@@ -12,21 +12,13 @@ export function bearerToken (header: string | string[] | undefined): string | un
   return match?.[1]
 }
 
-/** True when no token is configured, or the request carries the right one. */
-export function authorized (expected: string | undefined, header: string | string[] | undefined): boolean {
-  if (expected === undefined) return true
-  const given = bearerToken(header)
-  if (given === undefined) return false
-  return tokenMatches(expected, given)
-}
-
 /** Constant-time comparison of a token from any source (header, query, cookie). */
 export function tokenMatches (expected: string, given: string): boolean {
   return timingSafeEqual(digest(given), digest(expected))
 }
 
 /**
- * `authorized` for one expected token, for routes that ask on every request. Hashing each
+ * A token check for one expected token, for routes that ask on every request. Hashing each
  * given token cost a health check about a quarter of its time (OpenSSL digest setup per call);
  * instead the token is written into a fixed-width buffer and compared over the whole width in
  * constant time, then the lengths: the time depends on neither the expected token's content

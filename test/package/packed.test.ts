@@ -62,7 +62,7 @@ const manifest = (name: string, columns: Record<string, unknown>): string => {
 
 t.test('the tarball holds the build and what it reads at run time, not the sources', async (t) => {
   const files = info!.files.map((f) => f.path)
-  for (const f of ['package.json', 'README.md', 'dist/bin.js', 'dist/cli.js', 'schema/manifest.schema.json', 'contrib/sqlalchemy/export_models.py']) {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/bin.js', 'dist/cli.js', 'schema/manifest.schema.json', 'contrib/sqlalchemy/export_models.py']) {
     t.ok(files.includes(f), `ships ${f}`)
   }
   t.same(files.filter((f) => /^(src|test|bench|demo|dev|\.ci)\//.test(f)), [], 'no sources, tests or tooling')
