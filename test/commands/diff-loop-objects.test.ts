@@ -128,5 +128,10 @@ if (skip !== false) {
     t.same(await findings(production), { code: 0, findings: [] }, `nothing differs\n${rev.stdout}`)
     t.equal(await labels(production), 'happy,ok,sad,gone', 'labels in staging order')
     t.same(await identity(production), IDENTITY, 'identity and generated columns created as such')
+
+    const down = await runAlembic(project, ['downgrade', 'base0001'], production)
+    t.equal(down.code, 0, `alembic downgrade: ${down.stderr}`)
+    t.same((await findings(production)).findings, BEFORE.filter((f) => !/^(\w+_mismatch|missing_enum_value) /.test(f)),
+      'what it added is dropped again; replaced definitions stay as they are now, and labels cannot be removed')
   })
 }
