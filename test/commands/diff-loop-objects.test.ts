@@ -42,12 +42,15 @@ if (skip !== false) {
     CREATE INDEX "Audit by kind" ON app.audit USING hash (kind);`
   const PRODUCTION = `
     CREATE SCHEMA app;
-    CREATE TYPE mood AS ENUM ('happy', 'sad');
+    CREATE TYPE mood AS ENUM ('happy', 'sad', 'meh');
     CREATE TABLE users (id integer NOT NULL, email text NOT NULL, "Org" integer);
     CREATE TABLE tags (id integer PRIMARY KEY);
     CREATE TABLE pdfs (id serial PRIMARY KEY, user_id integer, tag_id integer REFERENCES tags, status mood, page_count integer, title text,
       CONSTRAINT ck_pdfs_pages CHECK (page_count > 0));
     CREATE INDEX ix_pdfs_user ON pdfs (user_id);
+    -- Extras: their fixes are comments (dropping may lose what someone relies on).
+    CREATE INDEX ix_old ON pdfs (title); ALTER TABLE users ADD CONSTRAINT ck_old CHECK (id > 0);
+    ALTER TABLE pdfs ADD CONSTRAINT pdfs_title_key UNIQUE (title);
     INSERT INTO users VALUES (1, 'a@x', NULL), (2, 'b@x', NULL);
     INSERT INTO tags VALUES (1);
     INSERT INTO pdfs (user_id, status, page_count, title) VALUES (1, 'happy', 3, 'One'), (2, 'sad', 4, 'Two');`
@@ -62,7 +65,9 @@ if (skip !== false) {
     'index_mismatch public.pdfs ix_pdfs_user', 'missing_index public.pdfs ix_pdfs_lower_title', 'missing_index public.pdfs ix_pdfs_pending',
     'missing_primary_key public.users users_pkey', 'missing_unique public.users uq users email'
   ].sort()
+  const EXTRAS = ['extra_check public.users ck_old', 'extra_enum_value public.mood meh', 'extra_index public.pdfs ix_old', 'extra_unique public.pdfs pdfs_title_key']
 
+  const ALL = [...BEFORE, ...EXTRAS].sort()
   const staging = await database(STAGING)
   const findings = async (to: string, from = staging): Promise<{ code: number, findings: string[] }> => {
     const res = await runCli(['diff', '--from', from, '--to', to, '--format', 'json'], env)
@@ -95,7 +100,7 @@ if (skip !== false) {
     const stagingFile = await snapshot(staging, 'staging.yaml')
     const productionFile = await snapshot(production, 'production.yaml')
     for (const [from, to] of [[stagingFile, production], [staging, productionFile], [stagingFile, productionFile]] as const) {
-      t.same(await findings(to, from), { code: 1, findings: BEFORE }, `${from} -> ${to}`)
+      t.same(await findings(to, from), { code: 1, findings: ALL }, `${from} -> ${to}`)
     }
     t.same(await findings(stagingFile, stagingFile), { code: 0, findings: [] }, 'a manifest against itself')
     t.same(await findings(staging, stagingFile), { code: 0, findings: [] }, 'a database against its snapshot')
@@ -103,14 +108,14 @@ if (skip !== false) {
 
   t.test('psql runs the sql format, then diff exits 0', async (t) => {
     const production = await database(PRODUCTION)
-    t.same(await findings(production), { code: 1, findings: BEFORE }, 'one finding of every kind')
+    t.same(await findings(production), { code: 1, findings: ALL }, 'one finding of every kind')
     const script = await runCli(['diff', '--from', staging, '--to', production, '--format', 'sql'], env)
     t.equal(script.code, 1, script.stderr)
     const dir = t.testdir({ 'fix.sql': script.stdout })
     const psql = await runPsqlFile(production, join(dir, 'fix.sql'))
     t.equal(psql.code, 0, `psql ran the script: ${psql.stderr}\n${script.stdout}`)
-    t.same(await findings(production), { code: 0, findings: [] }, `nothing differs\n${script.stdout}`)
-    t.equal(await labels(production), 'happy,ok,sad,gone', 'labels in staging order')
+    t.same(await findings(production), { code: 0, findings: EXTRAS }, `only the extras (info) remain\n${script.stdout}`)
+    t.equal(await labels(production), 'happy,ok,sad,gone,meh', 'labels in staging order')
     t.same(await identity(production), IDENTITY, 'identity and generated columns created as such')
   })
 
@@ -125,13 +130,13 @@ if (skip !== false) {
     writeFileSync(join(versions, `${id!}_fix.py`), rev.stdout)
     const up = await runAlembic(project, ['upgrade', 'head'], production)
     t.equal(up.code, 0, `alembic upgrade head: ${up.stderr}\n${rev.stdout}`)
-    t.same(await findings(production), { code: 0, findings: [] }, `nothing differs\n${rev.stdout}`)
-    t.equal(await labels(production), 'happy,ok,sad,gone', 'labels in staging order')
+    t.same(await findings(production), { code: 0, findings: EXTRAS }, `only the extras (info) remain\n${rev.stdout}`)
+    t.equal(await labels(production), 'happy,ok,sad,gone,meh', 'labels in staging order')
     t.same(await identity(production), IDENTITY, 'identity and generated columns created as such')
 
     const down = await runAlembic(project, ['downgrade', 'base0001'], production)
     t.equal(down.code, 0, `alembic downgrade: ${down.stderr}`)
-    t.same((await findings(production)).findings, BEFORE.filter((f) => !/^(\w+_mismatch|missing_enum_value) /.test(f)),
+    t.same((await findings(production)).findings, ALL.filter((f) => !/^(\w+_mismatch|missing_enum_value) /.test(f)),
       'what it added is dropped again; replaced definitions stay as they are now, and labels cannot be removed')
   })
 }
