@@ -7,6 +7,10 @@ export interface ExpectedColumn {
   readonly nullable?: boolean
   /** `null` means "must have no default"; absent means "not checked". */
   readonly default?: string | null
+  /** Not in the manifest format: only a database read as `diff --from` carries them, so a fix creates the column as such. */
+  readonly identity?: 'always' | 'by default'
+  /** A stored generated column's expression (same: `diff --from` a database only). */
+  readonly generated?: string
 }
 
 /** A primary key or unique constraint: a set of columns; the name is for people only. */
