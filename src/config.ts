@@ -28,6 +28,9 @@ export interface Config {
   /** Unset: POST /check does not exist (404). */
   readonly deployToken?: string
   readonly driftSeverity: Readonly<Partial<Record<FindingKind, SeverityOverride>>>
+  /** Roles the Supabase Data API acts as, and the schemas it serves (security:exposure). */
+  readonly exposedRoles: readonly string[]
+  readonly exposedSchemas: readonly string[]
   readonly logLevel: string
   readonly releaseId?: string
 }
@@ -84,6 +87,8 @@ export const SCHEMA = {
     METRICS_TOKEN: { type: 'string' },
     DEPLOY_TOKEN: { type: 'string' },
     DRIFT_SEVERITY: { type: 'string' },
+    EXPOSED_ROLES: { type: 'string', default: 'anon,authenticated' },
+    EXPOSED_SCHEMAS: { type: 'string', default: 'public' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     RELEASE_ID: { type: 'string' },
     RENDER_GIT_COMMIT: { type: 'string' }
@@ -92,6 +97,8 @@ export const SCHEMA = {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/
 const REVISION_ID = /^[A-Za-z0-9_.-]+$/
+// A role name as written unquoted in SQL, within NAMEDATALEN; compared with pg_roles exactly.
+const ROLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/
 
 export interface LoadOptions {
   /** `serve`, `check` and `snapshot` need a database; `heads` does not. */
@@ -164,6 +171,8 @@ export function toConfig (raw: Readonly<Record<string, unknown>>, vars: Variable
     metricsToken: str('METRICS_TOKEN'),
     deployToken: str('DEPLOY_TOKEN'),
     driftSeverity: parseSeverities(str('DRIFT_SEVERITY')),
+    exposedRoles: parseRoles(raw.EXPOSED_ROLES as string, vars.name('EXPOSED_ROLES')),
+    exposedSchemas: parseList(raw.EXPOSED_SCHEMAS as string, vars.name('EXPOSED_SCHEMAS'), IDENT, 'a schema name') ?? ['public'],
     logLevel: raw.LOG_LEVEL as string,
     releaseId: str('RELEASE_ID') ?? str('RENDER_GIT_COMMIT')
   })
@@ -181,4 +190,12 @@ export function loadConfig (env: ConfigSource['env'], flags: Flags = {}, opts: L
     throw configError(err, vars)
   }
   return toConfig(raw, vars)
+}
+
+function parseRoles (value: string, variable: string): string[] {
+  const roles = parseList(value, variable, ROLE_NAME, 'a role name (letters, digits, _ or $, at most 63 characters)') ?? []
+  // has_table_privilege knows no role "public": what PUBLIC is granted, every role holds already.
+  const pub = roles.find((r) => r.toLowerCase() === 'public')
+  if (pub !== undefined) throw new ConfigError(variable, `"${pub}" is not a role (grants to PUBLIC count for every role already)`)
+  return roles
 }

@@ -21,3 +21,4 @@ export type { Finding, FindingKind, Severity, DriftFacts } from './schema/findin
 export { SentinelError, ConfigError, ManifestError, DatabaseError, ListenError, RegistryError } from './errors.js'
 export { AlembicError, VersionsDirError } from './alembic/errors.js'
 export { AlembicConfigError } from './alembic/config-errors.js'
+export type { ExposureFacts, ExposureFinding, ExposureKind } from './security/findings.js'

@@ -67,12 +67,15 @@ export function overallStatus (report: Report, view: View): Status {
   return worst(report.checks.map((c) => checkStatus(c, view)))
 }
 
-/** The outputs of the checks at the worst status, joined: the one-line summary of a report. */
+/**
+ * The outputs of the checks at the worst status, joined, each text once: the one-line summary
+ * of a report (an unreachable database skips every other check with the same output).
+ */
 export function summary (report: Report, view: View): string | undefined {
   const status = overallStatus(report, view)
   if (status === 'pass') return undefined
-  const outputs = report.checks.filter((c) => checkStatus(c, view) === status && c.output !== undefined).map((c) => c.output)
-  return outputs.length > 0 ? outputs.join('; ') : status
+  const outputs = new Set(report.checks.filter((c) => checkStatus(c, view) === status && c.output !== undefined).map((c) => c.output))
+  return outputs.size > 0 ? [...outputs].join('; ') : status
 }
 
 export function deepFreeze<T> (value: T): T {

@@ -14,6 +14,8 @@ t.test('defaults', async (t) => {
   t.same(c.alembicVersionTable, { table: 'alembic_version' })
   t.equal(c.logLevel, 'info')
   t.equal(c.releaseId, undefined)
+  t.same(c.exposedRoles, ['anon', 'authenticated'], "Supabase's Data API roles")
+  t.same(c.exposedSchemas, ['public'])
   t.ok(Object.isFrozen(c))
 })
 
@@ -22,8 +24,10 @@ t.test('values and flags', async (t) => {
     DATABASE_URL: URL_, PORT: '9000', HOST: '127.0.0.1', SCHEMAS: 'public, audit', CHECK_INTERVAL_MS: '500',
     CHECK_TIMEOUT_MS: '300', EXPECTED_REVISION: 'a1,b2', ALEMBIC_VERSION_TABLE: 'meta.alembic_version',
     DRIFT_SEVERITY: 'type_mismatch=fail, extra_column=ignore', RENDER_GIT_COMMIT: 'abc123', LOG_LEVEL: 'warn',
-    HEALTH_TOKEN: ' ', METRICS_TOKEN: ''
+    HEALTH_TOKEN: ' ', METRICS_TOKEN: '', EXPOSED_ROLES: 'anon, web_anon,anon', EXPOSED_SCHEMAS: 'public,api'
   }, { schemas: 'audit', expectedRevision: 'zz9' })
+  t.same(c.exposedRoles, ['anon', 'web_anon'])
+  t.same(c.exposedSchemas, ['public', 'api'])
   t.equal(c.port, 9000)
   t.same(c.schemas, ['audit'], 'flag overrides the environment')
   t.same(c.expectedRevision, ['zz9'])
@@ -50,6 +54,11 @@ const bad: Array<[string, Record<string, string>, Record<string, string>, string
   ['bad revision', { EXPECTED_REVISION: 'abc,de f' }, {}, 'EXPECTED_REVISION', /^"de f" is not a revision id/],
   ['bad severity kind', { DRIFT_SEVERITY: 'missing_thing=fail' }, {}, 'DRIFT_SEVERITY', /^unknown finding kind "missing_thing"/],
   ['bad severity', { DRIFT_SEVERITY: 'extra_table=loud' }, {}, 'DRIFT_SEVERITY', /^unknown severity "loud"/],
+  ['bad role', { EXPOSED_ROLES: 'anon,web anon' }, {}, 'EXPOSED_ROLES', /^"web anon" is not a role name/],
+  ['empty role', { EXPOSED_ROLES: 'anon,,authenticated' }, {}, 'EXPOSED_ROLES', /^"" is not a role name/],
+  ['role too long', { EXPOSED_ROLES: 'r'.repeat(64) }, {}, 'EXPOSED_ROLES', /^"r{64}" is not a role name/],
+  ['PUBLIC as a role', { EXPOSED_ROLES: 'anon,PUBLIC' }, {}, 'EXPOSED_ROLES', /^"PUBLIC" is not a role \(/],
+  ['bad exposed schema', { EXPOSED_SCHEMAS: 'public;drop' }, {}, 'EXPOSED_SCHEMAS', /^"public;drop" is not a schema name/],
   ['bad log level', { LOG_LEVEL: 'chatty' }, {}, 'LOG_LEVEL', /^must be one of fatal, error, warn, info, debug, trace, silent, got "chatty"$/],
   ['flag named, not variable', {}, { schemas: 'x y' }, '--schemas', /^"x y" is not a schema name/],
   ['empty flag', {}, { databaseUrl: '' }, '--database-url', /^must not be empty/]

@@ -8,6 +8,6 @@ t.test('the public API exports exactly these values', async (t) => {
     'buildApp', 'createPool', 'loadConfig', 'loadExpectation', 'overallStatus', 'prepareChecks', 'renderHealth',
     'renderMetrics', 'renderText', 'runRound', 'sentinel', 'startMonitor', 'startService'
   ])
-  t.same(api.CHECKS.map((c) => c.name), ['postgres:connectivity', 'alembic:revision', 'schema:drift'], 'registry order: connectivity gates the rest')
+  t.same(api.CHECKS.map((c) => c.name), ['postgres:connectivity', 'alembic:revision', 'schema:drift', 'security:exposure'], 'registry order: connectivity gates the rest')
   t.ok(new api.ConfigError('PORT', 'bad') instanceof api.SentinelError)
 })

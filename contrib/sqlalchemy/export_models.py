@@ -18,11 +18,18 @@ keys with their ON DELETE / ON UPDATE, indexes (expressions, ``postgresql_where`
 ``postgresql_using``, DESC) and CHECK constraints, named as the naming convention names them;
 and every native enum type with the labels SQLAlchemy creates: for an ``enum.Enum`` those are
 the member *names*, unless ``values_callable`` says otherwise.
+
+Row-level security, policies and grants are not in SQLAlchemy's metadata; a table can carry
+them in ``info["schema_sentinel"]`` (keys ``rls``, ``force_rls``, ``policies``, ``grants``, as in
+the manifest), which is copied as it is:
+
+    __table_args__ = {"info": {"schema_sentinel": {"rls": True, "grants": {"anon": ["select"]}}}}
 """
 import argparse
 import importlib
 import json
 import os
+import re
 import sys
 
 from sqlalchemy import MetaData
@@ -151,6 +158,22 @@ def column_spec(column, ddl, dialect):
     return spec
 
 
+SECURITY_KEYS = ("rls", "force_rls", "policies", "grants")
+
+
+def table_security(table):
+    """The manifest's rls, force_rls, policies and grants from info["schema_sentinel"], when given."""
+    spec = table.info.get("schema_sentinel")
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise ExportError(f"{table.name}: info['schema_sentinel'] must be a dict with {', '.join(SECURITY_KEYS)}")
+    unknown = sorted(str(k) for k in spec if k not in SECURITY_KEYS)
+    if unknown:
+        raise ExportError(f"{table.name}: info['schema_sentinel'] has unknown key {unknown[0]!r} (expected {', '.join(SECURITY_KEYS)})")
+    return {key: spec[key] for key in SECURITY_KEYS if key in spec}
+
+
 def export(metadata, heads=None):
     dialect = postgresql.dialect()
     tables = {}
@@ -161,6 +184,7 @@ def export(metadata, heads=None):
             tables[table_key(table)] = {
                 "columns": {column.name: column_spec(column, ddl, dialect) for column in table.columns},
                 **table_objects(table, ddl),
+                **table_security(table),
             }
         except CompileError as exc:
             raise ExportError(f"{table.name}: cannot compile for PostgreSQL: {exc}") from exc
@@ -170,6 +194,16 @@ def export(metadata, heads=None):
     manifest["tables"] = tables
     manifest["enums"] = native_enums(metadata, ordered)
     return manifest
+
+
+REVISION_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def check_heads(heads):
+    # The sentinel refuses such a manifest at start; say so here, where "$(alembic heads ...)" went wrong.
+    for head in heads:
+        if not REVISION_ID.match(head):
+            raise ExportError(f'--alembic-heads: {json.dumps(head)} is not a revision id (letters, digits, _ . -); did "alembic heads" fail?')
 
 
 def main(argv=None):
@@ -185,6 +219,7 @@ def main(argv=None):
             sys.path.insert(0, directory)
     heads = [h.strip() for h in args.alembic_heads.split(",") if h.strip()]
     try:
+        check_heads(heads)
         manifest = export(load_metadata(args.target), heads)
     except ExportError as exc:
         print(f"export_models: {exc}", file=sys.stderr)
@@ -205,7 +240,7 @@ def dumps(manifest):
     for key, table in manifest["tables"].items():
         parts = []
         for part, value in table.items():
-            if part == "columns":
+            if part in ("columns", "policies") and isinstance(value, dict):
                 items = block([f"        {json.dumps(name)}: {json.dumps(spec)}" for name, spec in value.items()], "      ", "{", "}")
             elif isinstance(value, list):
                 items = block([f"        {json.dumps(item)}" for item in value], "      ", "[", "]")

@@ -25,6 +25,8 @@ export interface AlembicFacts {
   /** The versions directory has several heads and no merge. */
   readonly multipleHeads?: boolean
   readonly tableExists: boolean
+  /** The version table as configured (ALEMBIC_VERSION_TABLE), for saying which one is missing or empty. */
+  readonly versionTable?: string
 }
 
 export interface AlembicNote {

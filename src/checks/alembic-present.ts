@@ -23,7 +23,8 @@ export const alembicPresentation: Presentation<AlembicFacts> = {
   }),
 
   text (a) {
-    const db = a.database.length > 0 ? a.database.join(', ') : '(none)'
+    const table = a.versionTable !== undefined ? ` ${a.versionTable}` : ''
+    const db = a.database.length > 0 ? a.database.join(', ') : a.tableExists ? `(empty version table${table})` : `(no version table${table})`
     const expected = a.expected.length > 0 ? a.expected.join(', ') : '(not configured)'
     let line = `${a.state}: database ${db}, expected ${expected}`
     if (a.pending !== undefined && a.pending > 0) line += ` (${a.pending} pending)`

@@ -36,10 +36,10 @@ export const alembicRevision: Check<AlembicFacts, 'alembic:revision'> = {
 
         if (heads === undefined) {
           const seen = !tableExists ? `version table ${display} does not exist` : `database at ${database.length > 0 ? database.join(', ') : '(no revision)'}`
-          return outcome('pass', 'pass', { state: 'not_checked', database, expected: [], tableExists },
+          return outcome('pass', 'pass', { state: 'not_checked', database, expected: [], tableExists, versionTable: display },
             `no expected revision configured (set ALEMBIC_VERSIONS_DIR, ALEMBIC_CONFIG or EXPECTED_REVISION); ${seen}`)
         }
-        const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists, ...scripts }
+        const base = { database, expected, expectedSource: heads.source, multipleHeads, tableExists, versionTable: display, ...scripts }
         if (!tableExists || database.length === 0) {
           const what = tableExists ? 'is empty' : 'does not exist'
           return outcome('fail', 'fail', { ...base, state: 'unversioned' },

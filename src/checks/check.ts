@@ -50,6 +50,11 @@ export interface Presentation<F> {
   htmlSummary? (facts: F): string
   /** The check's own section of the status page: HTML, every value escaped. */
   htmlSection? (facts: F): string
+  /**
+   * Where that section goes on the page: lower first, default 0; equal ones keep registry order
+   * (the order a round runs checks is not the order a reader needs them in).
+   */
+  readonly htmlOrder?: number
   /** The check's metric families, from the last round's facts (none before a first round). */
   metrics? (facts: F | undefined): readonly MetricFamily[]
   /**

@@ -4,8 +4,9 @@ import { alembicRevision } from './alembic-revision.js'
 import type { Registry } from './check.js'
 import { connectivity } from './connectivity.js'
 import { schemaDrift } from './schema-drift.js'
+import { securityExposure } from './security-exposure.js'
 
-const BUILT_IN = [connectivity, alembicRevision, schemaDrift] as const
+const BUILT_IN = [connectivity, alembicRevision, schemaDrift, securityExposure] as const
 
 export const CHECKS: Registry = Object.freeze(BUILT_IN)
 

@@ -1,7 +1,9 @@
 // schema:drift: the manifest (what the code expects) against the live catalog.
 import { catalogTables, readTableHashes, SUPABASE_SCHEMAS, tableKey, type HashedTable } from '../schema/catalog.js'
 import { readEnums } from '../schema/catalog-objects.js'
+import { readSecurity } from '../schema/catalog-security.js'
 import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import { compareSecurity, wantsSecurity } from '../schema/diff-security.js'
 import { DriftMemo, type Remembered } from '../schema/drift-memo.js'
 import { findingGroups, findingLines, findingObject } from '../schema/drift-present.js'
 import { FINDING_KINDS, SEVERITIES, type DriftFacts, type Finding } from '../schema/findings.js'
@@ -11,6 +13,9 @@ import { worst, type Status } from '../report.js'
 import type { Db } from '../postgres/lease.js'
 import { readFingerprint } from '../schema/fingerprint.js'
 import type { Check, CheckOutcome, CheckRun } from './check.js'
+
+/** "1 table", "2 tables": the summaries are read by people. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 export const NOT_CONFIGURED_OUTPUT = 'not checked: no manifest configured (EXPECTED_SCHEMA)'
 
@@ -30,6 +35,7 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
       managedSchemas: SUPABASE_SCHEMAS
     }
     const schemas = schemasToRead(manifest, opts)
+    const security = wantsSecurity(manifest)
     const diff = new SchemaDiff(manifest, opts)
     // This check's memory across rounds: one per prepare, so it never outlives its manifest or configuration.
     const memo = new DriftMemo<CheckOutcome<DriftFacts>>()
@@ -62,7 +68,9 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
       const enums = manifest.enums !== undefined
         ? diff.enums(new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e])))
         : []
-      const facts = withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), enums), manifest, config.schemas)
+      // Row-level security and grants: one set-based read, only when the manifest has them.
+      const secured = security ? compareSecurity(manifest, await readSecurity(db, schemas), opts) : []
+      const facts = withFixes(diff.facts([...next.values()].map((r) => r.drift), new Set(next.keys()), [...enums, ...secured]), manifest, config.schemas)
       return { next, outcome: driftOutcome({ ...facts, tablesRead }) }
     }
 
@@ -83,15 +91,15 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
   health: (d) => ({ findings: d.findings }),
 
   text: (d) => ({
-    line: `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'} (${d.tablesCompared} tables, ${d.columnsCompared} columns compared)`,
+    line: `${count(d.findings.length, 'finding')} (${count(d.tablesCompared, 'table')}, ${count(d.columnsCompared, 'column')} compared)`,
     // Grouped by table and by enum type (schema/drift-present.ts).
     more: findingLines(d.findings, '')
   }),
 
-  htmlSummary: (d) => `${d.findings.length} findings`,
+  htmlSummary: (d) => count(d.findings.length, 'finding'),
 
   htmlSection (d) {
-    const compared = `<p class="muted">${esc(d.tablesCompared)} tables and ${esc(d.columnsCompared)} columns compared.</p>`
+    const compared = `<p class="muted">${esc(count(d.tablesCompared, 'table'))} and ${esc(count(d.columnsCompared, 'column'))} compared.</p>`
     if (d.findings.length === 0) return `<section id="drift">\n<h2>Schema drift</h2>\n<p>No drift found.</p>\n${compared}\n</section>`
     const tables = findingGroups(d.findings).map((g) => `<h3>${g.subject === 'enum' ? 'enum ' : ''}<code>${esc(g.name)}</code></h3>
 <table><thead><tr><th>Severity</th><th>Kind</th><th>${g.subject === 'enum' ? 'Label' : 'Object'}</th><th>Finding</th></tr></thead>
@@ -99,7 +107,7 @@ export const schemaDrift: Check<DriftFacts, 'schema:drift'> = {
 ${g.findings.map(findingRow).join('\n')}
 </tbody></table>`)
     return `<section id="drift">
-<h2>Schema drift: ${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}</h2>
+<h2>Schema drift: ${count(d.findings.length, 'finding')}</h2>
 ${compared}
 ${tables.join('\n')}
 </section>`

@@ -9,8 +9,7 @@ import { describeError } from '../postgres/describe-error.js'
 import { Lease } from '../postgres/lease.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
 import { describeDatabaseUrl } from '../redact.js'
-import { readCatalog, tableKey, type CatalogColumn, type CatalogSnapshot, type CatalogTable } from '../schema/catalog.js'
-import { quoteIdent, sqlString } from '../schema/fixes/quote.js'
+import { readCatalog, tableKey, type CatalogSnapshot } from '../schema/catalog.js'
 import { loadManifest, parseManifest } from '../schema/manifest.js'
 import { manifestJson, toManifest } from '../schema/to-manifest.js'
 
@@ -93,40 +92,29 @@ export async function readDatabaseSource (source: Extract<Source, { kind: 'datab
 export function catalogAsExpected (catalog: CatalogSnapshot, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
   const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable })
   try {
-    return parseManifest(manifestJson(manifest), `${describeSource(source)}.json`)
+    return withColumnKinds(parseManifest(manifestJson(manifest), `${describeSource(source)}.json`), catalog, config.schemas[0] ?? 'public')
   } catch (err) {
     if (isSentinelError(err)) throw new SourceError(source.flag, `cannot compare ${describeSource(source)}: ${err.message}`, { cause: err })
     throw err
   }
 }
 
-/** What a manifest read as --to does not say about a column: findings on it are left out. */
-export type Unknown = ReadonlySet<string>
-export const unknownKey = (table: string, column: string, what: 'type' | 'nullable' | 'default') => `${table}\u0000${column}\u0000${what}`
-
 /**
- * A manifest read as --to, as if it were a live catalog. A `serial` has the default PostgreSQL
- * gives it; what the manifest leaves out (type, nullable, default) is recorded as unknown.
+ * Identity and generated columns, which the manifest format cannot say: carried from the
+ * catalog so that a fix creates such a column as such.
  */
-export function manifestAsCatalog (manifest: ExpectedSchema, schemas: readonly string[]): { catalog: CatalogSnapshot, unknown: Unknown } {
-  const defaultSchema = schemas[0] ?? 'public'
-  const tables = new Map<string, CatalogTable>()
-  const unknown = new Set<string>()
-  for (const t of manifest.tables) {
-    const schema = t.schema ?? defaultSchema
-    const qualifiedName = `${schema}.${t.name}`
-    const columns: CatalogColumn[] = [...(tables.get(tableKey(schema, t.name))?.columns ?? [])]
-    for (const [name, spec] of t.columns) {
-      if (columns.some((c) => c.name === name)) continue
-      const serial = spec.type !== undefined && /^\s*(small|big)?serial[248]?\s*$/i.test(spec.type)
-      let def = spec.default ?? null
-      if (spec.default === undefined && serial) def = `nextval(${sqlString(quoteIdent(`${t.name}_${name}_seq`))}::regclass)`
-      if (spec.type === undefined) unknown.add(unknownKey(qualifiedName, name, 'type'))
-      if (spec.nullable === undefined) unknown.add(unknownKey(qualifiedName, name, 'nullable'))
-      if (spec.default === undefined && !serial) unknown.add(unknownKey(qualifiedName, name, 'default'))
-      columns.push({ name, type: spec.type ?? 'unknown', nullable: spec.nullable ?? true, default: def })
+function withColumnKinds (expected: ExpectedSchema, catalog: CatalogSnapshot, defaultSchema: string): ExpectedSchema {
+  const tables = expected.tables.map((t) => {
+    const live = catalog.tables.get(tableKey(t.schema ?? defaultSchema, t.name))
+    const special = live?.columns.filter((c) => c.identity !== undefined || c.generated !== undefined) ?? []
+    if (special.length === 0) return t
+    const columns = new Map(t.columns)
+    for (const c of special) {
+      const spec = columns.get(c.name)
+      if (spec === undefined) continue
+      columns.set(c.name, Object.freeze({ ...spec, ...(c.identity !== undefined ? { identity: c.identity } : {}), ...(c.generated !== undefined ? { generated: c.generated } : {}) }))
     }
-    tables.set(tableKey(schema, t.name), { schema, name: t.name, columns })
-  }
-  return { catalog: { schemas: [...schemas], tables }, unknown }
+    return Object.freeze({ ...t, columns })
+  })
+  return Object.freeze({ ...expected, tables: Object.freeze(tables) })
 }

@@ -8,16 +8,14 @@ import type { Config } from '../config.js'
 import { escapeControls } from '../render/escape.js'
 import { renderCheck } from '../render/health.js'
 import type { CheckResult } from '../report.js'
-import type { DriftFacts, Finding } from '../schema/findings.js'
+import type { DriftFacts } from '../schema/findings.js'
 import { SUPABASE_SCHEMAS, type CatalogSnapshot } from '../schema/catalog.js'
 import { diffSchema, schemasToRead, type DiffOptions } from '../schema/diff.js'
 import { attachFixes, fixContext } from '../schema/fixes/registry.js'
 import { alembicRevision, sqlScript } from '../schema/fixes/script.js'
 import type { ExpectedSchema } from '../expectation.js'
-import {
-  catalogAsExpected, describeSource, manifestAsCatalog, parseSource, readDatabaseSource, readManifestSource, unknownKey,
-  type Source, type Unknown
-} from './diff-sources.js'
+import { catalogAsExpected, describeSource, parseSource, readDatabaseSource, readManifestSource, type Source } from './diff-sources.js'
+import { isUnknown, manifestAsCatalog, type Unknown } from './manifest-as-catalog.js'
 
 export type DiffFormat = 'text' | 'json' | 'sql' | 'alembic'
 export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'json', 'sql', 'alembic']
@@ -97,14 +95,6 @@ async function readSources (from: Source, to: Source, config: Config, opts: Diff
   if (toDb.value !== undefined) return { expected, actual: toDb.value, unknown: new Set() }
   const { catalog, unknown } = manifestAsCatalog(toManifest!, config.schemas)
   return { expected, actual: catalog, unknown }
-}
-
-const ATTRIBUTE = { type_mismatch: 'type', nullability_mismatch: 'nullable', default_mismatch: 'default' } as const
-
-/** A finding about something a --to manifest does not say (an omitted type, nullable or default). */
-function isUnknown (f: Finding, unknown: Unknown): boolean {
-  const what = ATTRIBUTE[f.kind as keyof typeof ATTRIBUTE]
-  return what !== undefined && f.column !== undefined && f.table !== undefined && unknown.has(unknownKey(f.table, f.column, what))
 }
 
 /** Grouped by table, like `check`, each finding followed by its SQL fix. */

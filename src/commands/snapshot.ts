@@ -8,6 +8,7 @@ import { createPool, secretsOf } from '../postgres/pool.js'
 import { readVersionTable } from '../postgres/version-table.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog } from '../schema/catalog.js'
+import { readSecurity } from '../schema/catalog-security.js'
 import { manifestJson, manifestYaml, toManifest } from '../schema/to-manifest.js'
 import { missingSchemas, missingSchemasWarning } from './missing-schemas.js'
 
@@ -19,8 +20,9 @@ export const SNAPSHOT_MIN_TIMEOUT_MS = 30_000
 
 /** `warn` gets one line when SCHEMAS names a schema the database does not have. */
 export async function runSnapshot (config: DatabaseConfig, format: SnapshotFormat, warn?: (line: string) => void): Promise<string> {
-  const pool = createPool(config)
   const timeoutMs = Math.max(config.checkTimeoutMs, SNAPSHOT_MIN_TIMEOUT_MS)
+  // The pool's connect timeout is CHECK_TIMEOUT_MS too: give connecting the same longer deadline.
+  const pool = createPool({ ...config, checkTimeoutMs: timeoutMs })
   const lease = new Lease(pool, Date.now() + timeoutMs)
   let timer: NodeJS.Timeout | undefined
   let ok = false
@@ -30,14 +32,15 @@ export async function runSnapshot (config: DatabaseConfig, format: SnapshotForma
     })
     const read = async () => {
       const catalog = await readCatalog(lease, config.schemas)
+      const security = await readSecurity(lease, config.schemas)
       const heads = await readAlembicHeads(lease, config.alembicVersionTable)
       const missing = await missingSchemas(lease, config.schemas)
       await lease.endTransaction()
-      return { catalog, heads, missing }
+      return { catalog, security, heads, missing }
     }
-    const { catalog, heads, missing } = await Promise.race([read(), expired])
+    const { catalog, security, heads, missing } = await Promise.race([read(), expired])
     ok = true
-    const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, alembicHeads: heads })
+    const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, alembicHeads: heads, security })
     const warning = missingSchemasWarning(missing)
     if (warning !== undefined) warn?.(warning)
     return format === 'json'

@@ -48,7 +48,8 @@ export function renderHtml (report: Report | undefined, opts: HtmlOptions, check
       if (notice !== undefined) parts.push(`<p id="${esc(notice.id)}" class="notice"><strong>Warning:</strong> ${esc(notice.text)}</p>`)
     }
     parts.push(checksTable(report.checks, checks))
-    for (const check of checks) {
+    // Array.prototype.sort is stable: equal htmlOrder keeps registry order.
+    for (const check of [...checks].sort((a, b) => (a.htmlOrder ?? 0) - (b.htmlOrder ?? 0))) {
       const facts = report.checks.find((r) => r.name === check.name)?.facts
       if (facts !== undefined && check.htmlSection !== undefined) parts.push(check.htmlSection(facts))
     }

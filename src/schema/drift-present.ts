@@ -29,6 +29,7 @@ export function findingGroups (findings: readonly Finding[]): FindingGroup[] {
 export function findingObject (f: Finding): string | undefined {
   if (f.column !== undefined) return f.column
   if (f.value !== undefined) return f.value
+  if (f.role !== undefined) return `${f.role}: ${(f.privileges ?? []).join(', ')}`
   if (f.name !== undefined) return f.name
   if (f.columns !== undefined) return `(${f.columns.join(', ')})`
   return undefined

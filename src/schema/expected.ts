@@ -7,6 +7,10 @@ export interface ExpectedColumn {
   readonly nullable?: boolean
   /** `null` means "must have no default"; absent means "not checked". */
   readonly default?: string | null
+  /** Not in the manifest format: only a database read as `diff --from` carries them, so a fix creates the column as such. */
+  readonly identity?: 'always' | 'by default'
+  /** A stored generated column's expression (same: `diff --from` a database only). */
+  readonly generated?: string
 }
 
 /** A primary key or unique constraint: a set of columns; the name is for people only. */
@@ -57,6 +61,30 @@ export interface ExpectedTable {
   readonly foreignKeys?: readonly ExpectedForeignKey[]
   readonly indexes?: readonly ExpectedIndex[]
   readonly checks?: readonly ExpectedCheck[]
+  // Row-level security and grants (manifest-security.ts); each absent: not checked.
+  readonly rls?: boolean
+  readonly forceRls?: boolean
+  /** Exactly these policies (an extra one is reported). */
+  readonly policies?: readonly ExpectedPolicy[]
+  /** Role (`PUBLIC` for everyone) -> exactly these privileges; a role not listed must hold none. */
+  readonly grants?: ReadonlyMap<string, readonly Privilege[]>
+}
+
+export const PRIVILEGES = ['select', 'insert', 'update', 'delete'] as const
+export type Privilege = typeof PRIVILEGES[number]
+export const POLICY_COMMANDS = ['all', 'select', 'insert', 'update', 'delete'] as const
+export type PolicyCommand = typeof POLICY_COMMANDS[number]
+
+/** A row-level security policy; only `name` when the manifest lists names. Each other part absent: not checked. */
+export interface ExpectedPolicy {
+  readonly name: string
+  readonly command?: PolicyCommand
+  readonly permissive?: boolean
+  /** Sorted; `public` for everyone, as PostgreSQL prints it. */
+  readonly roles?: readonly string[]
+  /** SQL text; null: the policy must have none. */
+  readonly using?: string | null
+  readonly withCheck?: string | null
 }
 
 export interface ExpectedEnum {

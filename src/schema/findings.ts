@@ -7,7 +7,8 @@ export const FINDING_KINDS = [
   'missing_primary_key', 'missing_unique', 'missing_foreign_key', 'foreign_key_mismatch',
   'missing_index', 'index_mismatch', 'invalid_index', 'missing_check', 'check_mismatch',
   'missing_enum', 'missing_enum_value', 'enum_order_mismatch',
-  'extra_index', 'extra_unique', 'extra_foreign_key', 'extra_check', 'extra_enum_value'
+  'extra_index', 'extra_unique', 'extra_foreign_key', 'extra_check', 'extra_enum_value',
+  'rls_mismatch', 'missing_policy', 'policy_mismatch', 'extra_policy', 'missing_grant', 'extra_grant'
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 export type Severity = 'fail' | 'warn' | 'info'
@@ -37,7 +38,15 @@ export const DRIFT_SEVERITY: Readonly<Record<FindingKind, Severity>> = Object.fr
   extra_foreign_key: 'info',
   extra_check: 'info',
   extra_enum_value: 'info',
-  enum_order_mismatch: 'info'
+  enum_order_mismatch: 'info',
+  // Row-level security and grants (diff-security.ts). rls_mismatch is fail when the manifest
+  // wants RLS on and it is off, warn the other way round (unless DRIFT_SEVERITY overrides it).
+  rls_mismatch: 'fail',
+  missing_policy: 'warn',
+  policy_mismatch: 'warn',
+  extra_policy: 'info',
+  missing_grant: 'fail',
+  extra_grant: 'warn'
 })
 
 export interface ColumnShape {
@@ -60,6 +69,19 @@ export interface ObjectShape {
   readonly labels?: readonly string[]
 }
 
+/** What differs about a table's row-level security or one of its policies. */
+export interface SecurityShape {
+  readonly rls?: boolean
+  readonly force_rls?: boolean
+  /** A policy: `all`, `select`, `insert`, `update` or `delete`. */
+  readonly command?: string
+  readonly permissive?: boolean
+  readonly roles?: readonly string[]
+  /** As written (expected) or as PostgreSQL prints it (actual); null: none. */
+  readonly using?: string | null
+  readonly with_check?: string | null
+}
+
 export interface Finding {
   readonly kind: FindingKind
   readonly severity: Severity
@@ -74,8 +96,11 @@ export interface Finding {
   readonly name?: string
   /** The enum label. */
   readonly value?: string
-  readonly expected?: ColumnShape | ObjectShape
-  readonly actual?: ColumnShape | ObjectShape
+  /** For grant findings: the role (`PUBLIC` for everyone) and the privileges missing or extra. */
+  readonly role?: string
+  readonly privileges?: readonly string[]
+  readonly expected?: ColumnShape | ObjectShape | SecurityShape
+  readonly actual?: ColumnShape | ObjectShape | SecurityShape
   readonly message: string
   /** The forward fix, when there is one (src/schema/fixes/); comments only where it would lose data. */
   readonly fix?: FindingFix

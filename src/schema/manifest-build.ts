@@ -4,6 +4,7 @@ import type { ManifestError } from '../errors.js'
 import type { ExpectedColumn, ExpectedSchema, ExpectedTable } from './expected.js'
 import type { Segment } from './manifest-text.js'
 import { buildEnums, buildTableObjects, checkReferences, lists, type RawEnums, type RawTableObjects } from './manifest-objects.js'
+import { buildTableSecurity, type RawTableSecurity } from './manifest-security.js'
 import { parseTableKey } from './names.js'
 import { parseType } from './parse-type.js'
 import { TypeSyntaxError } from './pg-type.js'
@@ -13,7 +14,7 @@ export type Where = (path: Segment[], problem: string) => ManifestError
 type RawColumn = string | null | { type?: string, nullable?: boolean, default?: string | number | boolean | null }
 export interface RawManifest {
   alembic?: { heads?: string[] }
-  tables: Record<string, RawTableObjects & { columns: Record<string, RawColumn> }>
+  tables: Record<string, RawTableObjects & RawTableSecurity & { columns: Record<string, RawColumn> }>
   enums?: RawEnums
 }
 
@@ -55,7 +56,7 @@ export function buildSchema (file: string, raw: RawManifest, where: Where): Expe
       }
       columns.set(column, shape(type, nullable, def))
     }
-    tables.push(Object.freeze({ ...name, columns, ...buildTableObjects(key, table, where, list) }))
+    tables.push(Object.freeze({ ...name, columns, ...buildTableObjects(key, table, where, list), ...buildTableSecurity(key, table, where) }))
   }
   checkReferences(tables, keys, where)
   const heads = raw.alembic?.heads

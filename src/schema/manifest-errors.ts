@@ -33,6 +33,10 @@ export function explain (error: ErrorObject, data: Json): { path: Segment[], pro
       return { path, problem: 'must list at least one column' }
     case 'minProperties':
       return { path, problem: 'must give a name or an expression' }
+    case 'enum':
+      return { path, problem: `${describe(value)} is not one of ${(error.params.allowedValues as unknown[]).join(', ')}` }
+    case 'maxLength':
+      return { path, problem: `${describe(value)} is longer than ${error.params.limit as number} characters` }
     case 'pattern':
       return { path, problem: `${describe(value)} is not a revision id (letters, digits, _ . -)` }
     default:

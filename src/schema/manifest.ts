@@ -48,6 +48,8 @@ export async function loadManifest (file: string): Promise<ExpectedSchema> {
 
 /** Parses manifest text; `file` names it in errors and decides JSON (`.json`) or YAML. */
 export function parseManifest (text: string, file: string): ExpectedSchema {
+  // Editors on Windows save UTF-8 with a byte order mark; YAML readers skip it, JSON.parse does not.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const json = /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*\{/.test(text))
   const lines = new LineCounter()
   // The position-keeping YAML parser takes 20 s and hundreds of MB on a 5,000-table manifest:

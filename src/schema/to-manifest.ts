@@ -2,7 +2,8 @@
 // every key, constraint, index and enum (lists written even when empty), so that checking the
 // same database against it finds nothing, and any later change is drift.
 import { Document, isMap, isSeq } from 'yaml'
-import type { CatalogSnapshot, CatalogTable } from './catalog.js'
+import { tableKey, type CatalogSnapshot, type CatalogTable } from './catalog.js'
+import type { CatalogSecurity } from './catalog-security.js'
 import { formatElement } from './index-elements.js'
 import { MANIFEST_VERSION } from './manifest.js'
 import { formatTableKey } from './names.js'
@@ -24,7 +25,12 @@ export interface ManifestTable {
   foreign_keys?: ManifestForeignKey[]
   indexes?: ManifestIndex[]
   checks?: Array<{ name: string, expression: string }>
+  rls?: boolean
+  force_rls?: boolean
+  policies?: Record<string, ManifestPolicy>
+  grants?: Record<string, string[]>
 }
+export interface ManifestPolicy { command: string, permissive: boolean, roles: string[], using: string | null, with_check: string | null }
 export interface ManifestObject {
   version: number
   alembic?: { heads: string[] }
@@ -39,6 +45,8 @@ export interface ToManifestOptions {
   readonly alembicVersionTable?: { readonly schema?: string, readonly table: string }
   /** Rows of the version table, when it exists. */
   readonly alembicHeads?: readonly string[]
+  /** Row-level security, policies and grants by tableKey, when they were read. */
+  readonly security?: ReadonlyMap<string, CatalogSecurity>
 }
 
 const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0
@@ -55,7 +63,7 @@ export function toManifest (snapshot: CatalogSnapshot, opts: ToManifestOptions):
   for (const t of tables) {
     const columns: Record<string, ManifestColumn> = {}
     for (const c of t.columns) columns[c.name] = { type: c.type, nullable: c.nullable, default: c.default }
-    out.tables[formatTableKey(t.schema, t.name, defaultSchema)] = { columns, ...objects(t, defaultSchema) }
+    out.tables[formatTableKey(t.schema, t.name, defaultSchema)] = { columns, ...objects(t, defaultSchema), ...security(opts.security?.get(tableKey(t.schema, t.name))) }
   }
   if (snapshot.enums !== undefined) {
     out.enums = {}
@@ -88,6 +96,14 @@ function objects (t: CatalogTable, defaultSchema: string | undefined): Omit<Mani
   return out
 }
 
+/** rls, force_rls, every policy whole and every grant (`{}`: none), when they were read. */
+function security (s: CatalogSecurity | undefined): Pick<ManifestTable, 'rls' | 'force_rls' | 'policies' | 'grants'> {
+  if (s === undefined) return {}
+  const policies: Record<string, ManifestPolicy> = {}
+  for (const p of s.policies) policies[p.name] = { command: p.command, permissive: p.permissive, roles: [...p.roles], using: p.using, with_check: p.withCheck }
+  return { rls: s.rls, force_rls: s.forceRls, policies, grants: Object.fromEntries([...s.grants].map(([role, ps]) => [role, [...ps]])) }
+}
+
 /** YAML with one line per column (`id: { type: integer, nullable: false, default: null }`). */
 export function manifestYaml (manifest: ManifestObject, comment?: string): string {
   const doc = new Document(manifest)
@@ -102,7 +118,13 @@ export function manifestYaml (manifest: ManifestObject, comment?: string): strin
     }
     // One line per key, constraint and index too.
     for (const pair of table.value.items) {
-      if (isMap(pair.value) && (pair.key as { value?: unknown }).value !== 'columns') pair.value.flow = true
+      const part = (pair.key as { value?: unknown }).value
+      // Policies and grants: one line per policy, per role.
+      if (isMap(pair.value) && (part === 'policies' || part === 'grants')) {
+        for (const item of pair.value.items) if (isMap(item.value) || isSeq(item.value)) item.value.flow = true
+        continue
+      }
+      if (isMap(pair.value) && part !== 'columns') pair.value.flow = true
       if (isSeq(pair.value)) for (const item of pair.value.items) if (isMap(item)) item.flow = true
     }
   }
@@ -118,8 +140,8 @@ export function manifestJson (manifest: ManifestObject): string {
   const block = (entries: string[], indent: string, open: string, close: string) => entries.length === 0 ? `${open}${close}` : `${open}\n${entries.join(',\n')}\n${indent}${close}`
   const tables = Object.entries(manifest.tables).map(([key, table]) => {
     const parts = Object.entries(table).map(([part, value]) => {
-      const items = part === 'columns'
-        ? block(Object.entries(value as ManifestTable['columns']).map(([name, spec]) => `        ${JSON.stringify(name)}: ${JSON.stringify(spec)}`), '      ', '{', '}')
+      const items = part === 'columns' || part === 'policies'
+        ? block(Object.entries(value as Record<string, unknown>).map(([name, spec]) => `        ${JSON.stringify(name)}: ${JSON.stringify(spec)}`), '      ', '{', '}')
         : Array.isArray(value) ? block(value.map((item) => `        ${JSON.stringify(item)}`), '      ', '[', ']') : JSON.stringify(value)
       return `      ${JSON.stringify(part)}: ${items}`
     })

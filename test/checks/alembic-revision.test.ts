@@ -78,6 +78,17 @@ t.test('each state through check --format json', async (t) => {
   }
 })
 
+t.test('check (text) says which version table is missing or empty', async (t) => {
+  const missing = await runCli(['check'], { DATABASE_URL: await database(null), ALEMBIC_VERSIONS_DIR: LINEAR, ALEMBIC_VERSION_TABLE: 'meta.alembic_version' })
+  t.equal(missing.code, 1, missing.stderr)
+  t.match(missing.stdout, /^ {2}fail {2}alembic:revision +unversioned: database \(no version table meta\.alembic_version\), expected c$/m)
+  const empty = await runCli(['check'], { DATABASE_URL: await database([]), ALEMBIC_VERSIONS_DIR: LINEAR })
+  t.match(empty.stdout, /^ {2}fail {2}alembic:revision +unversioned: database \(empty version table alembic_version\), expected c$/m)
+  const unconfigured = await runCli(['check'], { DATABASE_URL: await database(null) })
+  t.equal(unconfigured.code, 0, unconfigured.stderr)
+  t.match(unconfigured.stdout, /^ {2}pass {2}alembic:revision +not_checked: database \(no version table alembic_version\), expected \(not configured\)$/m)
+})
+
 t.test('behind: /health 200 warn, /health/schema 503, metrics', async (t) => {
   const svc = await startTestService(t, { DATABASE_URL: await database(['a']), ALEMBIC_VERSIONS_DIR: LINEAR })
   const health = await svc.waitFor('/health', (r) => r.status !== 503)

@@ -34,7 +34,7 @@ t.test('a registered fixture check in every output', async (t) => {
   const svc = await startTestService(t, { DATABASE_URL: pg.url(), CHECK_TIMEOUT_MS: '5000' }, {}, { checks: registry })
   const { body } = await svc.waitFor('/health', (r, b) => r.status === 200 && b.includes('fixture:widgets'))
   const json = JSON.parse(body)
-  t.same(Object.keys(json.checks), ['postgres:connectivity', 'alembic:revision', 'schema:drift', 'fixture:widgets'], 'runs after the built-in checks, in registry order')
+  t.same(Object.keys(json.checks), ['postgres:connectivity', 'alembic:revision', 'schema:drift', 'security:exposure', 'fixture:widgets'], 'runs after the built-in checks, in registry order')
   t.match(json.checks['fixture:widgets'][0], {
     componentType: 'datastore', status: 'pass', observedValue: 2, observedUnit: 'tables', widgetTables: ['gadgets', 'sprockets']
   }, 'its own health fields beside the generic ones')

@@ -136,7 +136,7 @@ t.test('alembic: down_revision is the head of the versions directory, else None'
 })
 
 t.test('bad input: exit 2, one line, nothing on stdout, never a password', async (t) => {
-  const dir = t.testdir({ 'bad.yaml': 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { nullable: "yes" }\n', sub: {} })
+  const dir = t.testdir({ 'bad.yaml': 'version: 1\ntables:\n  pdfs:\n    columns:\n      id: { nullable: "yes" }\n', sub: {}, 'notes.txt': 'hello world\n', 'cut.json': '{"tables": [' })
   const port = await freePort()
   const down = `postgres://app:s3cret-pw@127.0.0.1:${port}/app`
   const cases: Array<[string, string[], RegExp]> = [
@@ -146,6 +146,9 @@ t.test('bad input: exit 2, one line, nothing on stdout, never a password', async
     ['no such file', ['--from', staging, '--to', join(dir, 'nope.yaml')], /^schema-sentinel: --to: .*nope\.yaml: file not found\n$/],
     ['a directory', ['--from', join(dir, 'sub'), '--to', staging], /^schema-sentinel: --from: .*sub: is a directory, expected a manifest file\n$/],
     ['a bad manifest', ['--from', join(dir, 'bad.yaml'), '--to', staging], /^schema-sentinel: --from: .*bad\.yaml at tables\.pdfs\.columns\.id\.nullable \(line 5\): must be true or false, got "yes"\n$/],
+    ['neither a manifest nor a URL', ['--from', staging, '--to', join(dir, 'notes.txt')], /^schema-sentinel: --to: .*notes\.txt: must be a mapping with "version: 1" and "tables", got "hello world"\n$/],
+    ['a cut-off JSON manifest', ['--from', join(dir, 'cut.json'), '--to', staging], /^schema-sentinel: --from: .*cut\.json at line 1: malformed JSON: [^\n]+\n$/],
+    ['an empty source', ['--from', ' ', '--to', staging], /^schema-sentinel: --from: must not be empty \(a postgres:\/\/ URL or a manifest file\)\n$/],
     ['a URL without host', ['--from', 'postgres:///app', '--to', staging], /^schema-sentinel: --from: has no host\n$/],
     ['unreachable --to', ['--from', staging, '--to', down], new RegExp(`^schema-sentinel: --to: cannot read database 127\\.0\\.0\\.1:${port}/app: connection refused \\(ECONNREFUSED\\)\\n$`)],
     ['both unreachable: --from is named', ['--from', down, '--to', down], /^schema-sentinel: --from: cannot read database .*ECONNREFUSED\)\n$/],

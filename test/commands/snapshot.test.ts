@@ -4,6 +4,7 @@ import t from 'tap'
 import { parse as parseYaml } from 'yaml'
 import { runCli } from '../helpers/cli.js'
 import { freePort, startPostgres } from '../helpers/postgres.js'
+import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
 const server = await startPostgres()
 t.teardown(() => server.destroy())
@@ -28,7 +29,7 @@ t.test('snapshot --format yaml; check against it exits 0 with no findings', asyn
   const dir = t.testdir({ 'expected.yaml': snap.stdout })
   const check = await runCli(['check', '--expected', join(dir, 'expected.yaml')], { DATABASE_URL: url })
   t.equal(check.code, 0, check.stdout + check.stderr)
-  t.match(check.stdout, /schema:drift\s+0 findings \(1 tables, 51 columns compared\)/)
+  t.match(check.stdout, /schema:drift\s+0 findings \(1 table, 51 columns compared\)/)
 })
 
 t.test('snapshot prints JSON by default, one line per column; comparing environments', async (t) => {
@@ -60,6 +61,15 @@ t.test('snapshot honours --schemas and qualifies tables outside the first', asyn
   const snap = await runCli(['snapshot', '--schemas', 'audit,public', '--format', 'json'], { DATABASE_URL: url })
   t.equal(snap.code, 0, snap.stderr)
   t.same(Object.keys(JSON.parse(snap.stdout).tables), ['public.everything'])
+})
+
+t.test('snapshot has at least 30 s, connecting included, whatever CHECK_TIMEOUT_MS says', async (t) => {
+  const proxy = await startTcpProxy({ host: server.host, port: server.port })
+  t.teardown(() => proxy.close())
+  proxy.set({ delayMs: 60 }) // a far database: connecting alone takes several 120 ms round trips
+  const snap = await runCli(['snapshot'], { DATABASE_URL: proxy.url(url), CHECK_TIMEOUT_MS: '50' })
+  t.equal(snap.code, 0, snap.stderr)
+  t.same(Object.keys(JSON.parse(snap.stdout).tables), ['everything'])
 })
 
 t.test('an unreachable database exits 2 with one line and no password', async (t) => {

@@ -96,6 +96,39 @@ if (skip !== false) {
     t.match(text, /^ {8}"processing_started_at": \{"type": "TIMESTAMP WITHOUT TIME ZONE", "nullable": true\},?$/m)
   })
 
+  t.test("row-level security, policies and grants from a table's info", async (t) => {
+    const text = await exportModels('secured_models:Base')
+    const manifest = JSON.parse(text)
+    t.same(manifest.tables.lab_reports.rls, true)
+    t.same(manifest.tables.lab_reports.grants, { authenticated: ['select'] })
+    t.notOk('rls' in manifest.tables.notes, 'a table without them: not compared')
+    t.match(text, /^ {8}"read own": \{"command": "select", /m, 'one line per policy')
+    const url = await server.createDatabase()
+    await server.query(`CREATE ROLE authenticated NOLOGIN;\n${await modelsDdl('secured_models:Base')};
+      ALTER TABLE lab_reports ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY "read own" ON lab_reports FOR SELECT TO authenticated USING (owner = current_user);
+      GRANT SELECT ON lab_reports TO authenticated`, [], new URL(url).pathname.slice(1))
+    const dir = t.testdir({ 'expected.json': text })
+    const res = await runCli(['check', '--format', 'json', '--expected', join(dir, 'expected.json')], { DATABASE_URL: url })
+    t.same(JSON.parse(res.stdout).checks['schema:drift'][0].findings, [], 'the models compare clean with a database that does what they say')
+    t.equal(res.code, 0)
+    const bad = await runPython([EXPORTER, 'secured_models:bad'])
+    t.equal(bad.code, 2)
+    t.equal(bad.stderr, "export_models: t: info['schema_sentinel'] has unknown key 'polices' (expected rls, force_rls, policies, grants)\n")
+  })
+
+  t.test('--alembic-heads that are not revision ids (a failed "$(alembic heads)") exit 2 with one line', async (t) => {
+    for (const heads of ['FAILED:', 'abc123,bad rev']) {
+      const res = await runPython([EXPORTER, 'typed_models:Base', '--alembic-heads', heads])
+      t.equal(res.code, 2, heads)
+      t.match(res.stderr, /^export_models: --alembic-heads: "[^"]+" is not a revision id \(letters, digits, _ \. -\); did "alembic heads" fail\?\n$/, heads)
+      t.equal(res.stdout, '', `${heads}: no manifest written`)
+    }
+    const good = await runPython([EXPORTER, 'typed_models:Base', '--alembic-heads', 'abc123, fix_biomarkers_sequence'])
+    t.equal(good.code, 0, good.stderr)
+    t.same(JSON.parse(good.stdout).alembic, { heads: ['abc123', 'fix_biomarkers_sequence'] })
+  })
+
   t.test('bad targets exit 2 with one line', async (t) => {
     const cases: Array<[string, RegExp]> = [
       ['typed_models', /is not module:attribute/],

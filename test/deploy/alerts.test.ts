@@ -13,7 +13,7 @@ const PROMTOOL = '/usr/bin/promtool'
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy', 'prometheus')
 const RULES = join(DIR, 'alerts.yml')
 const TESTS = join(DIR, 'alerts.test.yml')
-const README_ANCHORS = ['#alembic-migration-state', '#schema-drift', '#keys-constraints-indexes-and-enums', '#prometheus']
+const README_ANCHORS = ['#alembic-migration-state', '#schema-drift', '#keys-constraints-indexes-and-enums', '#supabase-exposure', '#prometheus']
 
 interface Rule { alert: string, expr: string, for?: string, labels?: Record<string, string>, annotations?: Record<string, string> }
 interface AlertTest { alertname: string, exp_alerts?: unknown[] }
@@ -42,6 +42,9 @@ t.test('every alert has severity, summary, description and a README runbook_url'
   const notCurrent = rules.find((r) => r.alert === 'SchemaSentinelMigrationNotCurrent')
   t.equal(notCurrent?.for, '15m')
   t.equal(notCurrent?.labels?.severity, 'warning')
+  const exposed = rules.find((r) => r.alert === 'SchemaSentinelTableExposed')
+  t.equal(exposed?.labels?.severity, 'critical', 'an exposed table is critical')
+  t.match(exposed?.expr, 'kind="exposed_without_rls"')
 })
 
 t.test('alerts.test.yml has a firing and a quiet case for every alert', async (t) => {
@@ -77,6 +80,14 @@ t.test('a broken copy of the rules fails', { skip }, async (t) => {
   const tested = await promtool(['test', 'rules', 'alerts.test.yml'], dir)
   t.not(tested.code, 0)
   t.match(tested.output, 'SchemaSentinelColumnMissing')
+
+  // Wrong kind: the exposure alert now watches definer views, so its firing case fails.
+  const wrongKind = source.replace('kind="exposed_without_rls"}) > 0', 'kind="exposed_definer_view"}) > 0')
+  t.not(wrongKind, source)
+  writeFileSync(join(dir, 'alerts.yml'), wrongKind)
+  const retested = await promtool(['test', 'rules', 'alerts.test.yml'], dir)
+  t.not(retested.code, 0)
+  t.match(retested.output, 'SchemaSentinelTableExposed')
 
   // Invalid PromQL: check rules rejects it.
   writeFileSync(join(dir, 'alerts.yml'), source.replace('schema_sentinel_up{job="schema-sentinel"} == 0', 'schema_sentinel_up{job= == 0'))

@@ -112,5 +112,5 @@ t.test('Prometheus scrapes with the token and the missing-column alert fires', {
   const statusPanel = dashboard.panels.find((p) => p.title === 'Status per check')!
   const statuses = await prom.api<{ result: Sample[] }>(`query?query=${encodeURIComponent(statusPanel.targets![0]!.expr.replace(/\$instance/g, '.*'))}`)
   t.same(Object.fromEntries(statuses.result.map((r) => [r.metric.check, r.value[1]])),
-    { 'postgres:connectivity': '0', 'alembic:revision': '0', 'schema:drift': '2' }, 'status per check: 0 pass, 2 fail')
+    { 'postgres:connectivity': '0', 'alembic:revision': '0', 'schema:drift': '2', 'security:exposure': '0' }, 'status per check: 0 pass, 2 fail')
 })

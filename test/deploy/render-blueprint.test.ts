@@ -38,6 +38,18 @@ t.test('the web service matches the contract', async (t) => {
   t.ok(Object.keys(values).length >= 5)
 })
 
+t.test('expected/README.md tells the truth about render.yaml', async (t) => {
+  const text = readFileSync(new URL('../../render.yaml', import.meta.url), 'utf8')
+  const notes = readFileSync(new URL('../../expected/README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ')
+  const keys = new Set(blueprint.services[0].envVars.map((v: EnvVar) => v.key))
+  for (const [key, path] of [['EXPECTED_SCHEMA', '/app/expected/schema.json'], ['ALEMBIC_VERSIONS_DIR', '/app/expected/alembic/versions']] as const) {
+    if (keys.has(key)) continue
+    // Not set in the Blueprint: it must be there commented out, pointing into the image's expected/, and the notes must say so.
+    t.match(text, new RegExp(`^ *# - key: ${key}\\n *# {3}value: ${path.replace(/\//g, '\\/')}$`, 'm'), `${key} is commented out, pointing into expected/`)
+    t.match(notes, /commented out: uncomment the ones you use/, `${key}: expected/README.md says to uncomment it`)
+  }
+})
+
 t.test('the Dockerfile is multi-stage, production-only and non-root', async (t) => {
   const docker = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')
   t.equal(docker.match(/^FROM /gm)?.length, 2, 'two stages')

@@ -47,6 +47,9 @@ tables:
       processing_started_at: { type: timestamp, nullable: true }
     primary_key: [id]
     indexes: [{ columns: [file_id], where: "status = 'pending'" }]
+    rls: false
+    policies: [pdfs_own]
+    grants: { sentinel: [select] }
 enums:
   pdf_status: [pending, done]
 `)
@@ -67,15 +70,19 @@ t.test('check through transaction pooling: every check runs and reports', async 
   t.match(first(body, 'alembic:revision'), { status: 'pass', state: 'current', observedValue: [HEAD], expected: [HEAD], expectedSource: 'manifest' })
   const drift = first(body, 'schema:drift')
   t.equal(drift.status, 'fail')
-  // Columns, keys, indexes and enum labels, all read through the pooler.
-  t.match(drift.findings, [{ kind: 'missing_column', table: 'public.pdfs', column: 'processing_started_at' }, { kind: 'missing_enum_value', type: 'public.pdf_status', value: 'done' }])
-  t.equal((drift.findings as unknown[]).length, 2)
+  // Columns, keys, indexes, enum labels, policies and grants, all read through the pooler.
+  t.match(drift.findings, [
+    { kind: 'missing_policy', table: 'public.pdfs', name: 'pdfs_own' },
+    { kind: 'missing_column', table: 'public.pdfs', column: 'processing_started_at' },
+    { kind: 'missing_enum_value', type: 'public.pdf_status', value: 'done' }])
+  t.equal((drift.findings as unknown[]).length, 3)
 })
 
 t.test('serve through transaction pooling: rounds keep passing once the column exists', async (t) => {
   await pg.query('ALTER TABLE pdfs ADD COLUMN processing_started_at timestamp', [], 'app')
   await pg.query("ALTER TYPE pdf_status ADD VALUE 'done'", [], 'app')
-  t.teardown(() => pg.query('ALTER TABLE pdfs DROP COLUMN processing_started_at', [], 'app'))
+  await pg.query('CREATE POLICY pdfs_own ON pdfs USING (true)', [], 'app')
+  t.teardown(() => pg.query('ALTER TABLE pdfs DROP COLUMN processing_started_at; DROP POLICY pdfs_own ON pdfs', [], 'app'))
   const svc = await startTestService(t, { DATABASE_URL: url, EXPECTED_SCHEMA: manifest, CHECK_INTERVAL_MS: '100', CHECK_TIMEOUT_MS: '5000' })
   const { body } = await svc.waitFor('/health/schema', (r) => r.status === 200)
   const json = JSON.parse(body) as Body

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { renderHealth, renderLive, renderReady } from '../../src/render/health.js'
-import { alembicBehind, connectivityPass, driftClean, driftMissing, report } from './reports.js'
+import { alembicBehind, connectivityPass, driftClean, driftMissing, exposureFailing, exposureNotChecked, report } from './reports.js'
 
 const info = { version: '0.1.0', releaseId: '3f2c1e9' }
 
@@ -30,6 +30,24 @@ t.test('a missing column fails both readings and leads the output', async (t) =>
     t.equal(d.observedUnit, 'findings')
     t.same((d.findings as Array<{ column: string }>).map((f) => f.column), ['processing_started_at'])
   }
+})
+
+t.test('security:exposure: its own findings array; an exposed table fails /health too', async (t) => {
+  const r = report([connectivityPass, driftClean, exposureFailing])
+  const { statusCode, body } = renderHealth(r, 'health', true, info)
+  t.equal(statusCode, 503)
+  t.equal(body.output, exposureFailing.output)
+  const e = body.checks!['security:exposure']![0]!
+  t.same(Object.keys(e), ['componentType', 'status', 'observedValue', 'observedUnit', 'findings', 'time', 'output'], 'own fields where the renderer puts every check\'s')
+  t.same((e.findings as Array<{ kind: string, table: string, grants: unknown }>).map((f) => [f.kind, f.table, f.grants]), [
+    ['exposed_without_rls', 'public.lab_reports', { anon: ['select'] }],
+    ['exposed_definer_view', 'public.report_summary', { anon: ['select'] }],
+    ['rls_without_policy', 'public.drafts', { authenticated: ['select', 'insert'] }]
+  ])
+  t.same(body.checks!['schema:drift']![0]!.findings, [], "drift's findings stay its own")
+  const plain = renderHealth(report([connectivityPass, driftClean, exposureNotChecked]), 'schema', true, info)
+  t.equal(plain.statusCode, 200, 'not_checked passes')
+  t.match(plain.body.checks!['security:exposure']![0]!.output, /^not_checked: /)
 })
 
 t.test('pass has no output; without details only status, version, releaseId', async (t) => {

@@ -5,6 +5,8 @@ import { esc, renderHtml } from '../../src/render/html.js'
 import type { RoleFacts } from '../../src/checks/connectivity.js'
 import type { CheckResult, Report } from '../../src/report.js'
 import type { Finding } from '../../src/schema/findings.js'
+import type { ExposureFacts } from '../../src/security/findings.js'
+import { exposureFailing, exposureNotChecked } from './reports.js'
 
 const TIME = '2026-11-24T10:00:00.000Z'
 const info = { version: '0.1.0', releaseId: '3f2c1e9' }
@@ -71,6 +73,34 @@ t.test('drift findings are grouped by table; fail gives 503', async (t) => {
   t.notMatch(pdfs, 'email')
 })
 
+// The registry runs exposure last; its section (htmlOrder -1) comes first, right below the checks.
+t.test('exposure: its own section before the others, exposed tables first', async (t) => {
+  const exposed = report([
+    check({ name: 'postgres:connectivity' }),
+    check({ name: 'alembic:revision', facts: { state: 'current', database: ['c3'], expected: ['c3'], tableExists: true } }),
+    check({ name: 'schema:drift', status: 'fail', facts: { findings: [missing('public.pdfs', 'x')], tablesCompared: 1, columnsCompared: 1 } }),
+    exposureFailing
+  ])
+  const { statusCode, html } = renderHtml(exposed, { ...info, details: true })
+  t.equal(statusCode, 503)
+  const at = (s: string) => html.indexOf(s)
+  t.ok(at('id="checks"') < at('id="exposure"') && at('id="exposure"') < at('id="alembic"') && at('id="alembic"') < at('id="drift"'), 'checks, exposure, then alembic and drift in registry order')
+  t.ok(at('data-check="schema:drift"') < at('data-check="security:exposure"'), 'the table of checks keeps registry order')
+  t.match(html, 'Supabase exposure: 3 findings')
+  const section = html.slice(at('id="exposure"'), at('id="alembic"'))
+  const kinds = [...section.matchAll(/data-kind="([a-z_]+)" data-table="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`)
+  t.same(kinds, ['exposed_without_rls public.lab_reports', 'exposed_definer_view public.report_summary', 'rls_without_policy public.drafts'])
+  t.match(section, 'anon (select)')
+  t.match(section, '7 relations in public reachable by anon, authenticated')
+  t.match(html, 'data-check="security:exposure"')
+
+  const plain = renderHtml(report([check({ name: 'postgres:connectivity' }), exposureNotChecked]), { ...info, details: true })
+  t.equal(plain.statusCode, 200)
+  t.match(plain.html, /<section id="exposure">\n<h2>Supabase exposure<\/h2>\n<p class="muted">not_checked: none of the roles anon, authenticated exists/)
+  const clean = { ...exposureFailing, status: 'pass' as const, output: undefined, facts: { ...(exposureFailing.facts as ExposureFacts), findings: [] } }
+  t.match(renderHtml(report([clean]), { ...info, details: true }).html, 'Every table anon, authenticated can reach has row-level security and a policy')
+})
+
 t.test('a warn report answers 200 and shows the pending count', async (t) => {
   const behind = report([
     check({ name: 'postgres:connectivity' }),
@@ -99,6 +129,12 @@ t.test('hostile names from the database are escaped everywhere', async (t) => {
   t.match(html, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;')
   t.match(html, '<h3><code>public.&lt;script&gt;')
   t.match(html, 'col&quot;&#39;&lt;script&gt;')
+
+  const f = (exposureFailing.facts as ExposureFacts).findings[0]!
+  const evilExposure = { ...exposureFailing, facts: { ...(exposureFailing.facts as ExposureFacts), roles: [evil], findings: [{ ...f, table: `public.${evil}`, grants: { [evil]: f.grants.anon! }, message: evil }] } }
+  const page = renderHtml(report([evilExposure]), { ...info, details: true }).html
+  t.notMatch(page, /<script/i, 'exposure section: no script element')
+  t.match(page, 'data-table="public.&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"')
 })
 
 t.test('without details: only the overall status and the token form', async (t) => {

@@ -2,7 +2,8 @@ import t from 'tap'
 import { renderMetrics } from '../../src/render/metrics.js'
 import type { AlembicFacts } from '../../src/checks/alembic-revision.js'
 import { FINDING_KINDS, SEVERITIES } from '../../src/schema/findings.js'
-import { alembicBehind, connectivityPass, driftMissing, report } from './reports.js'
+import { alembicBehind, connectivityPass, driftMissing, exposureFailing, report } from './reports.js'
+import { EXPOSURE_KINDS } from '../../src/security/findings.js'
 
 const value = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '))
@@ -36,6 +37,21 @@ t.test('every finding kind and severity is present, 0 when none', async (t) => {
   }
 })
 
+t.test('exposure findings: by kind and severity, every kind present with 0', async (t) => {
+  const text = renderMetrics(report([connectivityPass, exposureFailing], { errorsTotal: { 'security:exposure': 1 } }), '0.1.0')
+  t.equal(value(text, 'schema_sentinel_exposure_findings{kind="exposed_without_rls",severity="fail"}'), 1)
+  t.equal(value(text, 'schema_sentinel_exposure_findings{kind="exposed_definer_view",severity="warn"}'), 1)
+  t.equal(value(text, 'schema_sentinel_exposure_findings{kind="rls_without_policy",severity="info"}'), 1)
+  t.equal(value(text, 'schema_sentinel_exposure_findings{kind="exposed_without_rls",severity="warn"}'), 0)
+  t.equal(value(text, 'schema_sentinel_check_errors_total{check="security:exposure"}'), 1)
+  t.equal(value(text, 'schema_sentinel_check_status{check="security:exposure",status="fail"}'), 1)
+  const none = renderMetrics(report([connectivityPass]), '0.1.0')
+  for (const kind of EXPOSURE_KINDS) {
+    for (const severity of SEVERITIES) t.equal(value(none, `schema_sentinel_exposure_findings{kind="${kind}",severity="${severity}"}`), 0, `${kind}/${severity}`)
+  }
+  t.equal(value(none, 'schema_sentinel_check_errors_total{check="security:exposure"}'), 0, 'its error counter exists from the start')
+})
+
 t.test('label values are escaped', async (t) => {
   const odd = { ...alembicBehind, facts: { ...(alembicBehind.facts as AlembicFacts), database: ['a"b\\c\nd'] } }
   const text = renderMetrics(report([connectivityPass, odd]), '0.1.0')
@@ -45,7 +61,7 @@ t.test('label values are escaped', async (t) => {
 t.test('every family has HELP and TYPE, and names carry the prefix', async (t) => {
   const text = renderMetrics(undefined, '0.1.0')
   const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1])
-  t.equal(families.length, 12)
+  t.equal(families.length, 13)
   for (const name of families) t.match(text, new RegExp(`^# HELP ${name} `, 'm'))
   for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) t.match(line, /^schema_sentinel_/)
   t.equal(value(text, 'schema_sentinel_up'), 0, 'no round yet: not up')
@@ -56,6 +72,7 @@ const CONTRACT: Record<string, [string, string[]]> = {
   schema_sentinel_up: ['gauge', []],
   schema_sentinel_check_status: ['gauge', ['check', 'status']],
   schema_sentinel_drift_findings: ['gauge', ['kind', 'severity']],
+  schema_sentinel_exposure_findings: ['gauge', ['kind', 'severity']],
   schema_sentinel_alembic_at_expected_head: ['gauge', []],
   schema_sentinel_alembic_pending_migrations: ['gauge', []],
   schema_sentinel_alembic_pending_destructive: ['gauge', []],

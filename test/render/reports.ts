@@ -22,3 +22,23 @@ export const driftClean: CheckResult = { ...driftMissing, status: 'pass', strict
 export function report (checks: CheckResult[], extra: Partial<Report> = {}): Report {
   return deepFreeze({ version: '0.1.0', releaseId: '3f2c1e9', startedAt: 1_700_000_000_000, finishedAt: 1_700_000_000_500, up: true, checks, errorsTotal: {}, ...extra })
 }
+
+export const exposureFailing: CheckResult = {
+  name: 'security:exposure', status: 'fail', strictStatus: 'fail', errored: false, durationMs: 3, time,
+  observedValue: 3, observedUnit: 'findings',
+  output: 'public.lab_reports has row-level security off and anon (select) can reach it through the Data API (and 2 more)',
+  facts: {
+    state: 'checked', roles: ['anon', 'authenticated'], missingRoles: [], schemas: ['public'], reachable: 7,
+    findings: [
+      { kind: 'exposed_without_rls', severity: 'fail', table: 'public.lab_reports', relation: 'table', grants: { anon: ['select'] }, message: 'public.lab_reports has row-level security off and anon (select) can reach it through the Data API' },
+      { kind: 'exposed_definer_view', severity: 'warn', table: 'public.report_summary', relation: 'view', grants: { anon: ['select'] }, message: "view public.report_summary runs with its owner's rights (no security_invoker): anon (select) reads past the row-level security of the tables under it" },
+      { kind: 'rls_without_policy', severity: 'info', table: 'public.drafts', relation: 'table', grants: { authenticated: ['select', 'insert'] }, message: 'public.drafts has row-level security on but no policy: authenticated see no rows' }
+    ]
+  }
+}
+export const exposureNotChecked: CheckResult = {
+  name: 'security:exposure', status: 'pass', strictStatus: 'pass', errored: false, durationMs: 1, time,
+  observedValue: 0, observedUnit: 'findings',
+  output: 'not_checked: none of the roles anon, authenticated exists (EXPOSED_ROLES; a plain PostgreSQL has no Data API)',
+  facts: { state: 'not_checked', roles: [], missingRoles: ['anon', 'authenticated'], schemas: ['public'], reachable: 0, findings: [] }
+}

@@ -92,7 +92,7 @@ for (const major of PG_MAJORS) {
     t.match(manifest, /enums:\n {2}Odd Enum: \[ a b, it's, "" \]\n {2}empty_enum: \[\]\n/)
     if (major >= 18) {
       t.match(manifest, /gen:\n {4}columns:\n/, 'the virtual generated column is read')
-      t.match(manifest, /checks:\n {6}- \{ name: ck_gen, expression: a > 0 \}\n {2}measurements/, 'NOT NULL constraints are not checks')
+      t.match(manifest, /checks:\n {6}- \{ name: ck_gen, expression: a > 0 \}\n {4}rls: false\n/, 'NOT NULL constraints are not checks')
     }
 
     await server.query(PLANTED, [], db)
@@ -103,7 +103,7 @@ for (const major of PG_MAJORS) {
     t.equal(planted.check.status, 'fail')
     const byKind = new Map(planted.check.facts!.findings.map((f) => [f.kind, f]))
     t.same(byKind.get('missing_primary_key'), { kind: 'missing_primary_key', severity: 'fail', table: 'public.pdfs', columns: ['id'], name: 'pk_pdfs', message: 'public.pdfs has no primary key, expected primary key (id)', fix: { sql: 'ALTER TABLE public.pdfs ADD CONSTRAINT pk_pdfs PRIMARY KEY (id);', alembic: "op.create_primary_key('pk_pdfs', 'pdfs', ['id'])" } })
-    t.same(byKind.get('missing_enum_value'), { kind: 'missing_enum_value', severity: 'fail', type: 'app.audit_kind', value: 'upload', message: "enum type app.audit_kind lacks label 'upload'", fix: { sql: "ALTER TYPE app.audit_kind ADD VALUE IF NOT EXISTS 'upload' AFTER 'login';", alembic: 'op.execute("ALTER TYPE app.audit_kind ADD VALUE IF NOT EXISTS \'upload\' AFTER \'login\';")' } })
+    t.same(byKind.get('missing_enum_value'), { kind: 'missing_enum_value', severity: 'fail', type: 'app.audit_kind', value: 'upload', message: "enum type app.audit_kind lacks label 'upload'", fix: { sql: "ALTER TYPE app.audit_kind ADD VALUE IF NOT EXISTS 'upload' AFTER 'login';", alembic: 'with op.get_context().autocommit_block():\n    op.execute("ALTER TYPE app.audit_kind ADD VALUE IF NOT EXISTS \'upload\' AFTER \'login\';")' } })
     t.same(byKind.get('foreign_key_mismatch')?.actual, { on_delete: 'set null', on_update: 'no action' })
     t.same(byKind.get('index_mismatch')?.actual, { columns: ['created_at'], unique: false, using: 'btree', where: "status = 'done'::pdf_status" })
   })

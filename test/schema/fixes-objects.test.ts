@@ -110,6 +110,12 @@ t.test('enums', async (t) => {
     "ALTER TYPE public.pdf_status ADD VALUE IF NOT EXISTS 'done' AFTER 'processing';",
     "ALTER TYPE public.pdf_status ADD VALUE IF NOT EXISTS 'failed' AFTER 'done';"
   ])
+  // A label added inside a transaction cannot be used (a default, a partial index) until it commits.
+  const script = sqlScript([finding({ kind: 'missing_index', table: 'public.pdfs', columns: ['status'], name: 'ix_pdfs_pending' }), missing('done')], ctx, { from: 'a', to: 'b' })
+  t.ok(script.indexOf("ADD VALUE IF NOT EXISTS 'done'") < script.indexOf('BEGIN;'), 'labels are added before the transaction')
+  t.ok(script.indexOf('BEGIN;') < script.indexOf('CREATE INDEX'), 'the rest inside it')
+  t.equal(attachFixes([missing('done')], ctx)[0]!.fix?.alembic,
+    "with op.get_context().autocommit_block():\n    op.execute(\"ALTER TYPE public.pdf_status ADD VALUE IF NOT EXISTS 'done' AFTER 'processing';\")", 'in Alembic, an autocommit block')
 })
 
 t.test('a missing table: its keys inside CREATE TABLE, foreign keys and indexes after every table', async (t) => {

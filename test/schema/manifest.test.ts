@@ -218,3 +218,13 @@ t.test('the new keys bad input: check exits 2 with one line naming file, path an
     t.equal(r.stdout, '')
   }
 })
+
+t.test('a UTF-8 byte order mark (Windows editors) is skipped in JSON as in YAML', async (t) => {
+  const body = '{"version": 1, "tables": {"users": {"columns": {"id": "integer"}}}}'
+  const dir = t.testdir({ 'bom.json': '\ufeff' + body, 'bom.yaml': '\ufeffversion: 1\ntables:\n  users:\n    columns: { id: integer }\n', bom: '\ufeff' + body })
+  for (const file of ['bom.json', 'bom.yaml', 'bom']) {
+    const m = await loadManifest(join(dir, file))
+    t.same(m.tables.map((x) => x.name), ['users'], file)
+  }
+  t.throws(() => parseManifest('\ufeff{"version": 1, "tables": {"users": }}', 'm.json'), { message: /^m\.json at line 1: malformed JSON: / }, 'errors still name the line')
+})

@@ -49,6 +49,8 @@ const CASES: Record<string, Case> = {
   'ALEMBIC_VERSION_TABLE bad': { env: { ALEMBIC_VERSION_TABLE: 'a.b.c' }, names: /^ALEMBIC_VERSION_TABLE: / },
   'EXPECTED_REVISION bad': { env: { EXPECTED_REVISION: 'a b' }, names: /^EXPECTED_REVISION: / },
   'DRIFT_SEVERITY bad': { env: { DRIFT_SEVERITY: 'type_mismatch=fatal' }, names: /^DRIFT_SEVERITY: / },
+  'EXPOSED_ROLES bad': { env: { EXPOSED_ROLES: 'anon,"authenticated"' }, names: /^EXPOSED_ROLES: .*"authenticated"/ },
+  'EXPOSED_SCHEMAS bad': { env: { EXPOSED_SCHEMAS: 'public,' }, names: /^EXPOSED_SCHEMAS: / },
   'LOG_LEVEL bad': { env: { LOG_LEVEL: 'loud' }, names: /^LOG_LEVEL: / },
   'DATABASE_SSL_CA missing': { env: { DATABASE_SSL_CA: join(dir, 'no-ca.pem') }, names: /^DATABASE_SSL_CA: .*no-ca\.pem/ },
   'DATABASE_SSL_CA unreadable': { env: { DATABASE_SSL_CA: dir }, names: /^DATABASE_SSL_CA: .*EISDIR/ },

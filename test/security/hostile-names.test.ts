@@ -27,8 +27,8 @@ t.test('escape sequences and line breaks from the database are shown escaped', a
   t.equal(run.code, 1, run.stderr)
   t.notMatch(run.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, 'no raw control character in stdout')
   const results = run.stdout.split('\n').filter((l) => /^ {2}(pass|warn|fail)\s/.test(l))
-  t.same(results.map((l) => l.trim().split(/\s+/).slice(0, 2).join(' ')), ['pass postgres:connectivity', 'fail alembic:revision', 'fail schema:drift'],
-    'exactly the three result lines: none forged')
+  t.same(results.map((l) => l.trim().split(/\s+/).slice(0, 2).join(' ')), ['pass postgres:connectivity', 'fail alembic:revision', 'fail schema:drift', 'pass security:exposure'],
+    'exactly the four result lines: none forged')
   t.match(run.stdout, 'public.evil\\e]0;pwned\\u0007\\e[2J\\e[H')
   t.match(run.stdout, 'public.x\\n  pass  schema:drift')
   t.match(run.stdout, 'c1\\e[31m\\n  pass  alembic:revision')

@@ -100,7 +100,7 @@ t.test('a real round sends only read-only statements, all unnamed', async (t) =>
   const before = readFileSync(logFile, 'utf8').length
   const expectation = await loadExpectation(config)
   const report = await runRound({ pool, checks: prepareChecks(CHECKS, config, expectation), config, version: 'test' })
-  t.same(report.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass']],
+  t.same(report.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass'], ['security:exposure', 'pass']],
     'every check ran and passed')
   const log = readFileSync(logFile, 'utf8').slice(before)
   // A multi-line statement continues on lines that start with a tab.

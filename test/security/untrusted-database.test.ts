@@ -102,7 +102,8 @@ async function sessionsGone (db: string, role?: string): Promise<void> {
 
 const dir = t.testdir({})
 const manifest = join(dir, 'expected.json')
-writeFileSync(manifest, JSON.stringify({ version: 1, tables: { pdfs: { columns: { id: 'integer', label: { type: 'text', default: "pwn('default')" } } } } }))
+// rls and policies: the round reads the tables' policies too (one calls pwn()).
+writeFileSync(manifest, JSON.stringify({ version: 1, tables: { pdfs: { columns: { id: 'integer', label: { type: 'text', default: "pwn('default')" } }, rls: false, policies: [] } } }))
 
 async function round (databaseUrl: string): Promise<Report> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, CHECK_TIMEOUT_MS: '10000', EXPECTED_REVISION: 'c', EXPECTED_SCHEMA: manifest }, {}, { requireDatabase: true })
@@ -143,11 +144,12 @@ t.test('a plain version table with policies, a partial index, expression statist
     ALTER TABLE public.alembic_version ENABLE ROW LEVEL SECURITY;
     CREATE POLICY everyone ON public.alembic_version USING (public.pwn('policy') = 1);
     CREATE TABLE public.pdfs (id integer, label text DEFAULT public.pwn('default')::text);
+    CREATE POLICY mine ON public.pdfs USING (public.pwn('pdfs_policy') = 1);
     GRANT SELECT ON public.alembic_version, public.pdfs TO sentinel;`)
   t.ok((before.imm ?? 0) > 0, `the planted functions do run when the app itself uses them (imm: ${before.imm} calls)`)
 
   const superuser = await round(server.url(db))
-  t.same(superuser.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass']],
+  t.same(superuser.checks.map((c) => [c.name, c.status]), [['postgres:connectivity', 'pass'], ['alembic:revision', 'pass'], ['schema:drift', 'pass'], ['security:exposure', 'pass']],
     `as superuser every check passes (${superuser.checks.map((c) => c.output).filter(Boolean).join('; ')})`)
   t.equal((result(superuser, 'alembic:revision').facts as AlembicFacts | undefined)?.state, 'current')
   t.same((result(superuser, 'alembic:revision').facts as AlembicFacts | undefined)?.database, ['c'])
@@ -155,6 +157,8 @@ t.test('a plain version table with policies, a partial index, expression statist
   const snapshot = JSON.parse(await runSnapshot(loadConfig({ DATABASE_URL: server.url(db) }, {}, { requireDatabase: true }), 'json'))
   t.same(snapshot.alembic, { heads: ['c'] }, 'snapshot reads the heads too')
   t.equal(snapshot.tables.pdfs.columns.label.default, "(pwn('default'::text))::text", 'and prints the default as the app sees it, without running it')
+  t.same(snapshot.tables.pdfs.policies.mine.using, "(pwn('pdfs_policy'::text) = 1)", 'and a policy, without running it')
+  t.same(result(superuser, 'schema:drift').output, 'public.pdfs: policy "mine" exists but is not in the manifest', 'the round read the policies')
 
   const plain = await round(url('sentinel', 'sentinel-pw-4d7c', db))
   const alembic = result(plain, 'alembic:revision')

@@ -13,6 +13,8 @@ export interface ColumnDef {
   /** `name type [DEFAULT expr]`, without NOT NULL. */
   readonly sql: string
   readonly notNull: boolean
+  /** An identity or generated column: PostgreSQL fills existing rows, so NOT NULL can go with ADD COLUMN. */
+  readonly filled?: boolean
   /** The sa.Column(...) call; undefined when only op.execute can make it (serial, user types). */
   readonly sa?: (nullable: boolean) => string
   readonly saType?: string
@@ -46,19 +48,33 @@ export function columnDef (name: string, spec: ExpectedColumn): ColumnDef {
   if (def !== undefined && !isSafeExpression(def)) {
     return { ...base, sql: col, problem: `${name}: default ${JSON.stringify(def)} is not a plain SQL expression` }
   }
-  const sql = `${col} ${sqlType(type)!}${def !== undefined ? ` DEFAULT ${def}` : ''}`
+  const made = generatedAs(spec)
+  if (made.problem !== undefined) return { ...base, sql: col, problem: `${name}: ${made.problem}` }
+  const sql = `${col} ${sqlType(type)!}${def !== undefined ? ` DEFAULT ${def}` : ''}${made.sql}`
   const seqName = def !== undefined && SEQUENCE_TYPES.has(type.name) && !type.array ? sequenceOf(def) : undefined
   const sequence = seqName !== undefined ? { name: seqName, type: type.name } : undefined
   const sa = saType(type)
   const server = def !== undefined ? saText(def) : ''
-  if (sa === undefined || server === undefined) return { ...base, sql, ...(sequence !== undefined ? { sequence } : {}) }
+  if (sa === undefined || server === undefined || made.sa === undefined) return { ...base, sql, ...(made.filled ? { filled: true } : {}), ...(sequence !== undefined ? { sequence } : {}) }
   return {
     ...base,
     sql,
     saType: sa,
-    sa: (nullable) => `sa.Column(${pyString(name)}, ${sa}${server !== '' ? `, server_default=${server}` : ''}, nullable=${nullable ? 'True' : 'False'})`,
+    ...(made.filled ? { filled: true } : {}),
+    sa: (nullable) => `sa.Column(${pyString(name)}, ${sa}${made.sa!}${server !== '' ? `, server_default=${server}` : ''}, nullable=${nullable ? 'True' : 'False'})`,
     ...(sequence !== undefined ? { sequence } : {})
   }
+}
+
+/** An identity or stored generated column's clause, in SQL and as sa.Column's argument (`undefined`: only SQL can say it). */
+function generatedAs (spec: ExpectedColumn): { sql: string, sa?: string, filled: boolean, problem?: string } {
+  if (spec.identity !== undefined) {
+    return { sql: ` GENERATED ${spec.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`, sa: `, sa.Identity(always=${spec.identity === 'always' ? 'True' : 'False'})`, filled: true }
+  }
+  if (spec.generated === undefined) return { sql: '', sa: '', filled: false }
+  if (!isSafeExpression(spec.generated)) return { sql: '', filled: false, problem: `generation expression ${JSON.stringify(spec.generated)} is not a plain SQL expression` }
+  const text = saText(spec.generated)
+  return { sql: ` GENERATED ALWAYS AS (${spec.generated}) STORED`, ...(text !== undefined ? { sa: `, sa.Computed(${text}, persisted=True)` } : {}), filled: true }
 }
 
 /** SQL that must run before and after the statement creating these columns (their sequences). */

@@ -24,7 +24,7 @@ export function addColumn (finding: Finding, ctx: FixContext): PlannedFix {
   const seq = sequenceSql(table, [def])
   // ADD COLUMN ... NOT NULL without a default fails on a table with rows: add it nullable, then
   // SET NOT NULL, which succeeds on an empty table and otherwise stops until someone fills it.
-  const deferNotNull = def.notNull && wanted(f, ctx).default == null
+  const deferNotNull = def.notNull && wanted(f, ctx).default == null && def.filled !== true
   const note = `${f.table}.${f.column} is NOT NULL without a default: on a table with rows, fill it before the next statement (it fails while any row holds NULL)`
   const sql = [
     ...seq.before,

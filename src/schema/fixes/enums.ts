@@ -38,8 +38,11 @@ export function addEnumValue (f: Finding, ctx: FixContext): PlannedFix {
   const before = at === 0 ? labels.find((l) => !missing.has(l)) : undefined
   const place = at > 0 ? ` AFTER ${sqlString(labels[at - 1]!)}` : before !== undefined ? ` BEFORE ${sqlString(before)}` : ''
   const sql = `ALTER TYPE ${typeSql(o, ctx)} ADD VALUE IF NOT EXISTS ${sqlString(value)}${place};`
+  // A label added in a transaction cannot be used (a default, a partial index) until it commits:
+  // outside the script's transaction, and in Alembic's autocommit block. IF NOT EXISTS: safe to run again.
+  const alembic = `with op.get_context().autocommit_block():\n    ${opExecute(sql)}`
   // Removing a label means recreating the type: downgrade() leaves it.
-  return { steps: [{ phase: 'type', sql, alembic: opExecute(sql), rank: Math.max(at, 0) }], downgrade: '', statement: true }
+  return { steps: [{ phase: 'type', sql, alembic, rank: Math.max(at, 0), outside: true }], downgrade: '', statement: true }
 }
 
 export function noteEnumLabels (f: Finding, ctx: FixContext): PlannedFix {

@@ -16,6 +16,8 @@ export interface Step extends FindingFix {
   readonly phase: Phase
   /** Order within the phase when it matters (enum labels are added in label order); else the findings' order. */
   readonly rank?: number
+  /** Runs before the script's transaction: an enum label added inside one cannot be used until it commits. */
+  readonly outside?: boolean
 }
 
 export interface PlannedFix {

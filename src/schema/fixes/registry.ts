@@ -8,6 +8,7 @@ import { addIndex, noteExtraIndex, rebuildIndex, replaceIndex } from './indexes.
 import { addCheck, addForeignKey, addPrimaryKey, addUnique, noteExtraConstraint, replaceCheck, replaceForeignKey } from './keys.js'
 import { objectFinding, type EnumSpec, type TableObjects } from './objects.js'
 import { fixText, type Fixer, type FixContext, type PlannedFix, type TableRef } from './plan.js'
+import { addGrant, addPolicy, changePolicy, fixRls, noteExtraPolicy, revokeGrant } from './security.js'
 import { createTable, noteExtraTable } from './tables.js'
 
 // Keyed by string, not FindingKind: kinds other checks add later get their fixer here as one entry.
@@ -35,7 +36,13 @@ export const FIXERS: Readonly<Partial<Record<FindingKind | string, Fixer>>> = {
   extra_unique: noteExtraConstraint,
   extra_foreign_key: noteExtraConstraint,
   extra_check: noteExtraConstraint,
-  extra_index: noteExtraIndex
+  extra_index: noteExtraIndex,
+  rls_mismatch: fixRls,
+  missing_policy: addPolicy,
+  policy_mismatch: changePolicy,
+  extra_policy: noteExtraPolicy,
+  missing_grant: addGrant,
+  extra_grant: revokeGrant
 }
 
 /** The fix of one finding, with where it goes in a script; undefined when its kind has none. */

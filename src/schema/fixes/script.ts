@@ -46,10 +46,14 @@ export function sqlScript (findings: readonly Finding[], ctx: FixContext, source
     sqlComment(`schema-sentinel diff: what ${sources.to} needs to match ${sources.from}`),
     sqlComment(`${statements} fix${statements === 1 ? '' : 'es'} to run, ${fixes.length - statements} to read. Review, then: psql -v ON_ERROR_STOP=1 -f THIS_FILE`)
   ]
-  const steps = orderedSteps(findings, ctx).map(({ finding, step }) => `\n${sqlComment(heading(finding))}\n${step.sql}`)
-  if (statements === 0) return [...head, ...steps].join('\n') + '\n'
+  const placed = orderedSteps(findings, ctx)
+  const text = ({ finding, step }: Placed) => `\n${sqlComment(heading(finding))}\n${step.sql}`
+  const outside = placed.filter((p) => p.step.outside === true).map(text)
+  const steps = placed.filter((p) => p.step.outside !== true).map(text)
+  if (statements === 0) return [...head, ...outside, ...steps].join('\n') + '\n'
+  const first = outside.length === 0 ? [] : ['', sqlComment('Enum labels first, each committed on its own: a label added inside a transaction cannot be used until it commits.'), ...outside]
   // One transaction: a statement that fails (SET NOT NULL on rows holding NULL) leaves nothing half done.
-  return [...head, '', 'BEGIN;', ...steps, '', 'COMMIT;'].join('\n') + '\n'
+  return [...head, ...first, '', 'BEGIN;', ...steps, '', 'COMMIT;'].join('\n') + '\n'
 }
 
 export interface RevisionInfo extends ScriptSources {
