@@ -12,6 +12,7 @@ import { loadExpectation } from '../../src/expectation.js'
 import { Lease, type Db } from '../../src/postgres/lease.js'
 import { createPool } from '../../src/postgres/pool.js'
 import type { Finding } from '../../src/schema/findings.js'
+import { FINGERPRINT_SQL } from '../../src/schema/fingerprint.js'
 import { startPostgres } from '../helpers/postgres.js'
 
 const server = await startPostgres()
@@ -48,6 +49,9 @@ async function database (): Promise<{ url: string, sql: (text: string) => Promis
   await server.query(FIXTURE, [], name)
   return { url, sql: (text) => server.query(text, [], name) }
 }
+
+/** A statement reading pg_policy other than the catalog fingerprint (which counts its rows every round). */
+const readsPolicies = (s: string): boolean => s.includes('pg_catalog.pg_policy') && s !== FINGERPRINT_SQL
 
 /** One run of schema:drift with that manifest: its findings and the statements it sent. */
 async function drift (url: string, manifest: string, env: Record<string, string> = {}): Promise<{ findings: Finding[], sent: string[] }> {
@@ -96,7 +100,7 @@ t.test('snapshot then check finds nothing (JSON and YAML), then each change its 
   for (const file of [json, yaml]) {
     const { findings, sent } = await drift(url, file)
     t.same(findings, [], `${file}: nothing differs`)
-    t.equal(sent.filter((s) => s.includes('pg_catalog.pg_policy')).length, 1, 'one set-based statement reads every table')
+    t.equal(sent.filter(readsPolicies).length, 1, 'one set-based statement reads every table')
   }
 
   await sql(`
@@ -170,7 +174,7 @@ tables:
 
   const none = await drift(url, join(dir, 'none.yaml'))
   t.same(listed(none.findings), [], 'no keys: not compared')
-  t.equal(none.sent.filter((s) => s.includes('pg_catalog.pg_policy')).length, 0, 'and not read')
+  t.equal(none.sent.filter(readsPolicies).length, 0, 'and not read')
 })
 
 t.test('manifest errors name the file, the path and the line', async (t) => {
