@@ -16,7 +16,7 @@ export function exposureSummary (facts: ExposureFacts): string {
   if (facts.state === 'not_checked') return notCheckedOutput(facts)
   const n = facts.findings.length
   const missing = facts.missingRoles.length > 0 ? `; role ${facts.missingRoles.join(', ')} does not exist` : ''
-  return `${n} finding${n === 1 ? '' : 's'} (${facts.reachable} relations in ${facts.schemas.join(', ')} reachable by ${facts.roles.join(', ')}${missing})`
+  return `${n} finding${n === 1 ? '' : 's'} (${facts.reachable} relation${facts.reachable === 1 ? '' : 's'} in ${facts.schemas.join(', ')} reachable by ${facts.roles.join(', ')}${missing})`
 }
 
 /** Samples of schema_sentinel_exposure_findings: every kind and severity, 0 when none. */

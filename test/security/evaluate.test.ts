@@ -4,7 +4,7 @@ import t from 'tap'
 import { exposureOutcome } from '../../src/checks/security-exposure.js'
 import { evaluate, parseBool, securityInvoker } from '../../src/security/evaluate.js'
 import type { ExposureRow } from '../../src/security/exposure-query.js'
-import { exposureSamples } from '../../src/security/present.js'
+import { exposureSamples, exposureSummary } from '../../src/security/present.js'
 
 const OPTS = { exposedRoles: ['anon', 'authenticated'], exposedSchemas: ['public'] }
 const ROLES = ['anon', 'authenticated']
@@ -107,4 +107,10 @@ t.test('metric samples: every kind and severity, 0 when none', async (t) => {
   t.equal(value('exposed_definer_view', 'warn'), 1)
   t.equal(value('rls_without_policy', 'info'), 0)
   t.equal(value('exposed_without_rls', 'warn'), 0)
+})
+
+t.test('the summary counts relations in the singular and the plural', async (t) => {
+  const facts = { state: 'checked', roles: ['anon'], missingRoles: ['authenticated'], schemas: ['public'], findings: [] } as const
+  t.equal(exposureSummary({ ...facts, reachable: 1 }), '0 findings (1 relation in public reachable by anon; role authenticated does not exist)')
+  t.equal(exposureSummary({ ...facts, reachable: 2 }), '0 findings (2 relations in public reachable by anon; role authenticated does not exist)')
 })
