@@ -2,7 +2,7 @@
 // a later round on an unchanged catalog reads only its fingerprint; after a change, one digest
 // per table and only the columns of tables that changed. The findings are always what a fresh
 // full read would give.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { CheckRun } from '../../src/checks/check.js'
 import { schemaDrift } from '../../src/checks/schema-drift.js'
 import { loadConfig } from '../../src/config.js'
@@ -24,26 +24,12 @@ t.test('later rounds re-read only changed tables, and find what a full read find
   const dir = t.testdir({
     'm.yaml': `version: 1\ntables:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { columns: { id: { type: integer, nullable: false }, name: text } }\n`).join('')}`
   })
-  const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml` }, {}, { requireDatabase: true })
-  const expectation = await loadExpectation(config)
-  const pool = createPool(config)
-  t.teardown(() => pool.end())
-  // Prepared once, as a monitor does: its memory lives as long as this prepared check.
-  const kept = schemaDrift.prepare(config, expectation)
-
+  const { config, expectation, kept, run } = await prepared(t, url, `${dir}/m.yaml`)
   /** One run of the check; returns its findings and the statements it sent. */
   const round = async (check: CheckRun<DriftFacts>) => {
-    const lease = new Lease(pool, Date.now() + 10_000)
-    const sent: string[] = []
-    const db: Db = { query: async (text, params) => { sent.push(text.trim().split(/\s+/).slice(0, 2).join(' ')); return await lease.query(text, params) } }
-    try {
-      const outcome = await check.run({ db }, new AbortController().signal)
-      await lease.endTransaction()
-      const findings = (outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
-      return { findings, sent, counts: [outcome.facts?.tablesCompared, outcome.facts?.columnsCompared] }
-    } finally {
-      lease.release(false)
-    }
+    const { outcome, sent } = await run(check)
+    const findings = (outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table}${f.column !== undefined ? '.' + f.column : ''}`)
+    return { findings, sent, counts: [outcome.facts?.tablesCompared, outcome.facts?.columnsCompared] }
   }
   /** The same round by a freshly prepared check, as a check of the remembered one. */
   const agree = async (label: string, want: string[]) => {
@@ -84,6 +70,31 @@ t.test('later rounds re-read only changed tables, and find what a full read find
   t.same((await round(kept)).findings, ['extra_table public.surprise'], 'the first check still reads with its own configuration')
 })
 
+/**
+ * The check prepared once for a manifest, as a monitor does (its memory lives as long as this
+ * prepared check), and one run of any prepared check in its own transaction, with the first
+ * two words of each statement it sent.
+ */
+async function prepared (t: Test, url: string, manifest: string) {
+  const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: manifest }, {}, { requireDatabase: true })
+  const expectation = await loadExpectation(config)
+  const pool = createPool(config)
+  t.teardown(() => pool.end())
+  const run = async (check: CheckRun<DriftFacts>) => {
+    const lease = new Lease(pool, Date.now() + 10_000)
+    const sent: string[] = []
+    const db: Db = { query: async (text, params) => { sent.push(text.trim().split(/\s+/).slice(0, 2).join(' ')); return await lease.query(text, params) } }
+    try {
+      const outcome = await check.run({ db }, new AbortController().signal)
+      await lease.endTransaction()
+      return { outcome, sent }
+    } finally {
+      lease.release(false)
+    }
+  }
+  return { config, expectation, kept: schemaDrift.prepare(config, expectation), run }
+}
+
 function byTable (a: string, b: string): number {
   const key = (s: string) => s.split(' ')[1]!
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
@@ -110,21 +121,9 @@ enums:
   mood: [happy, sad]
 `
   })
-  const config = loadConfig({ DATABASE_URL: url, EXPECTED_SCHEMA: `${dir}/m.yaml` }, {}, { requireDatabase: true })
-  const expectation = await loadExpectation(config)
-  const pool = createPool(config)
-  t.teardown(() => pool.end())
-  const kept = schemaDrift.prepare(config, expectation)
-  const round = async (check: CheckRun<DriftFacts>) => {
-    const lease = new Lease(pool, Date.now() + 10_000)
-    try {
-      const outcome = await check.run({ db: lease }, new AbortController().signal)
-      await lease.endTransaction()
-      return (outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table ?? f.type}`)
-    } finally {
-      lease.release(false)
-    }
-  }
+  const { config, expectation, kept, run } = await prepared(t, url, `${dir}/m.yaml`)
+  const round = async (check: CheckRun<DriftFacts>) =>
+    ((await run(check)).outcome.facts?.findings ?? []).map((f) => `${f.kind} ${f.table ?? f.type}`)
   const agree = async (label: string, want: string[]) => {
     const remembered = await round(kept)
     t.same(remembered, want, label)
