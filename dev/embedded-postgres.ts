@@ -59,6 +59,8 @@ export interface TestPostgres {
   query<R extends Record<string, unknown> = Record<string, unknown>> (sql: string, params?: unknown[], database?: string): Promise<R[]>
   /** Creates an empty database and returns its superuser URL. */
   createDatabase (name?: string): Promise<string>
+  /** Creates a database, runs `sql` in it as superuser, and returns its URL. */
+  databaseWith (sql: string): Promise<string>
   stop (mode?: 'fast' | 'immediate'): Promise<void>
   start (): Promise<void>
   /** Stops the server and removes its files. */
@@ -142,6 +144,11 @@ export async function startPostgres (opts: StartOptions = {}): Promise<TestPostg
       const db = name ?? `db_${process.pid}_${++counter}`
       await pg_.query(`CREATE DATABASE ${db}`)
       return url(db)
+    },
+    async databaseWith (sql) {
+      const created = await pg_.createDatabase()
+      await pg_.query(sql, [], new URL(created).pathname.slice(1))
+      return created
     },
     async stop (mode = 'fast') {
       if (!running) return

@@ -16,11 +16,7 @@ if (skip !== false) {
 } else {
   const server = await startPostgres()
   t.teardown(() => server.destroy())
-  const database = async (sql: string) => {
-    const url = await server.createDatabase()
-    await server.query(sql, [], new URL(url).pathname.slice(1))
-    return url
-  }
+  const database = async (sql: string): Promise<string> => await server.databaseWith(sql)
 
   const COMMON = `
     CREATE TYPE mood AS ENUM ('happy', 'sad');

@@ -9,11 +9,7 @@ import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
 const server = await startPostgres()
 t.teardown(() => server.destroy())
-const database = async (sql: string) => {
-  const url = await server.createDatabase()
-  await server.query(sql, [], new URL(url).pathname.slice(1))
-  return url
-}
+const database = async (sql: string): Promise<string> => await server.databaseWith(sql)
 const where = (url: string) => `database 127.0.0.1:${server.port}${new URL(url).pathname}`
 
 const staging = await database(`

@@ -16,11 +16,7 @@ const server = await startPostgres()
 t.teardown(() => server.destroy())
 const ALL_TYPES = readFileSync(new URL('../fixtures/all-types.sql', import.meta.url), 'utf8')
 
-async function database (sql: string): Promise<string> {
-  const url = await server.createDatabase()
-  await server.query(sql, [], new URL(url).pathname.slice(1))
-  return url
-}
+const database = async (sql: string): Promise<string> => await server.databaseWith(sql)
 
 async function snapshot (url: string, schemas: string[]): Promise<CatalogSnapshot & { heads?: string[] }> {
   const pool = new pg.Pool({ connectionString: url, max: 1 })
