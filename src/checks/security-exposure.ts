@@ -3,7 +3,10 @@
 // the logic and the presentation's pieces are in src/security/.
 import { badge, esc } from '../render/html-escape.js'
 import { worst } from '../report.js'
+import { VERIFY_EVERY_MS } from '../schema/drift-memo.js'
+import { readFingerprint } from '../schema/fingerprint.js'
 import { evaluate } from '../security/evaluate.js'
+import { EXPOSURE_FINGERPRINT_SQL } from '../security/exposure-fingerprint.js'
 import { EXPOSURE_SQL, type ExposureRow } from '../security/exposure-query.js'
 import type { ExposureFacts } from '../security/findings.js'
 import { exposureHtml, exposureSamples, exposureSummary, notCheckedOutput } from '../security/present.js'
@@ -15,10 +18,18 @@ export const securityExposure: Check<ExposureFacts, 'security:exposure'> = {
   name: 'security:exposure',
   prepare (config): CheckRun<ExposureFacts> {
     const opts = { exposedRoles: config.exposedRoles, exposedSchemas: config.exposedSchemas }
+    // The last outcome and the fingerprint it was read under (one per prepare): a round whose
+    // fingerprint is the same sends nothing else, re-reading anyway every VERIFY_EVERY_MS.
+    let last: { readonly fingerprint: string, readonly outcome: CheckOutcome<ExposureFacts>, readonly readAt: number } | undefined
     return {
       async run ({ db }) {
+        const fingerprint = await readFingerprint(db, EXPOSURE_FINGERPRINT_SQL) // first, in the round's snapshot
+        const now = Date.now()
+        if (last !== undefined && last.fingerprint === fingerprint && now - last.readAt < VERIFY_EVERY_MS) return last.outcome
         const rows = await db.query<ExposureRow>(EXPOSURE_SQL, [opts.exposedRoles, opts.exposedSchemas])
-        return exposureOutcome(evaluate(rows, opts))
+        const outcome = exposureOutcome(evaluate(rows, opts))
+        last = { fingerprint, outcome, readAt: now }
+        return outcome
       }
     }
   },

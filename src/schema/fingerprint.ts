@@ -34,14 +34,20 @@ export const FINGERPRINTED_CATALOGS = [
   'pg_enum', 'pg_policy', 'pg_am', 'pg_proc', 'pg_operator', 'pg_collation', 'pg_auth_members'
 ] as const
 
-// pg_attribute holds most rows (a table's system columns, attnum < 0, come and go with its pg_class row).
-const WHERE: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
-  pg_attribute: ' WHERE x.attnum OPERATOR(pg_catalog.>) 0'
+/** A catalog a fingerprint can count, with the rows it counts (`x` is the row). */
+export interface FingerprintPart {
+  readonly catalog: 'pg_depend' | typeof FINGERPRINTED_CATALOGS[number]
+  readonly where?: string
 }
-const EXTRA_COLUMNS: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
+
+// pg_attribute holds most rows (a table's system columns, attnum < 0, come and go with its pg_class row).
+const WHERE: Partial<Record<FingerprintPart['catalog'], string>> = {
+  pg_attribute: 'x.attnum OPERATOR(pg_catalog.>) 0'
+}
+const EXTRA_COLUMNS: Partial<Record<FingerprintPart['catalog'], string>> = {
   pg_index: ', pg_catalog.count(*) FILTER (WHERE x.indisvalid) AS valid, pg_catalog.count(*) FILTER (WHERE x.indisready) AS ready, pg_catalog.count(*) FILTER (WHERE x.indislive) AS live'
 }
-const EXTRA: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
+const EXTRA: Partial<Record<FingerprintPart['catalog'], string>> = {
   pg_index: ", ' ', n.valid, ' ', n.ready, ' ', n.live"
 }
 
@@ -49,27 +55,33 @@ const EXTRA: Partial<Record<typeof FINGERPRINTED_CATALOGS[number], string>> = {
 // age() gives INT_MAX for the special ids (1 bootstrap, 2 frozen before 9.4): those rows are
 // only counted, since "INT_MAX in the current frame" moves with every transaction.
 const SPECIAL = '(x.xmin OPERATOR(pg_catalog.=) 1 OR x.xmin OPERATOR(pg_catalog.=) 2)'
-const part = (catalog: typeof FINGERPRINTED_CATALOGS[number]): string =>
+const part = ({ catalog, where = WHERE[catalog] }: FingerprintPart): string =>
   `(SELECT pg_catalog.concat('${catalog} ', n.total, ' ', n.special, ' ', ((n.total OPERATOR(pg_catalog.-) n.special) OPERATOR(pg_catalog.*) b.base) OPERATOR(pg_catalog.-) (n.ages OPERATOR(pg_catalog.-) (n.special OPERATOR(pg_catalog.*) 2147483647))${EXTRA[catalog] ?? ''})
      FROM (SELECT pg_catalog.count(*) AS total, pg_catalog.count(*) FILTER (WHERE ${SPECIAL}) AS special, COALESCE(pg_catalog.sum(pg_catalog.age(x.xmin)), 0) AS ages${EXTRA_COLUMNS[catalog] ?? ''}
-             FROM pg_catalog.${catalog} x${WHERE[catalog] ?? ''}) n)`
+             FROM pg_catalog.${catalog} x${where === undefined ? '' : ` WHERE ${where}`}) n)`
 
 /**
- * One row, one text. Every function and operator is named with its schema, like the other
- * catalog reads: no code of the database's own may run in our session.
+ * One row, one text: (count, xmin sum) of each part, the roles with the attributes that change
+ * what they may do (pg_roles: pg_authid's xmin is not readable without superuser), and the
+ * settings named. Every function and operator is named with its schema, like the other catalog
+ * reads: no code of the database's own may run in our session.
  */
-export const FINGERPRINT_SQL = `
+export function fingerprintSql (parts: readonly FingerprintPart[], settings: readonly string[]): string {
+  return `
 SELECT pg_catalog.concat_ws(E'\\n',
-  ${FINGERPRINTED_CATALOGS.map(part).join(',\n  ')},
-  (SELECT pg_catalog.concat('roles ', pg_catalog.count(*), ' ', pg_catalog.sum(pg_catalog.hashtext(r.oid::pg_catalog.text OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) r.rolname::pg_catalog.text)::pg_catalog.int8))
+  ${parts.map(part).join(',\n  ')},
+  (SELECT pg_catalog.concat('roles ', pg_catalog.count(*), ' ', pg_catalog.sum(pg_catalog.hashtext(pg_catalog.concat_ws(' ', r.oid, r.rolname, r.rolsuper, r.rolbypassrls, r.rolinherit))::pg_catalog.int8))
      FROM pg_catalog.pg_roles r),
   (SELECT pg_catalog.string_agg(s.name OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) s.reset_val, ' ' ORDER BY s.name)
-     FROM pg_catalog.pg_settings s WHERE s.name OPERATOR(pg_catalog.=) ANY ('{search_path,quote_all_identifiers,server_version_num}'::pg_catalog.text[]))
+     FROM pg_catalog.pg_settings s WHERE s.name OPERATOR(pg_catalog.=) ANY ('{${settings.join(',')}}'::pg_catalog.text[]))
 ) AS fingerprint
 FROM (SELECT pg_catalog.age('3'::pg_catalog.xid)::pg_catalog.int8 AS base) b`
+}
+
+export const FINGERPRINT_SQL = fingerprintSql(FINGERPRINTED_CATALOGS.map((catalog) => ({ catalog })), ['quote_all_identifiers', 'search_path', 'server_version_num'])
 
 /** The fingerprint of the catalog as the current transaction's snapshot sees it. */
-export async function readFingerprint (db: Db): Promise<string> {
-  const rows = await db.query<{ fingerprint: string }>(FINGERPRINT_SQL)
+export async function readFingerprint (db: Db, sql = FINGERPRINT_SQL): Promise<string> {
+  const rows = await db.query<{ fingerprint: string }>(sql)
   return rows[0]?.fingerprint ?? ''
 }
