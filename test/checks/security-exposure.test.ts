@@ -13,6 +13,8 @@ import { renderHealth } from '../../src/render/health.js'
 import type { CheckResult } from '../../src/report.js'
 import type { ExposureFacts } from '../../src/security/findings.js'
 import { runRound } from '../../src/round.js'
+import { EXPOSURE_FINGERPRINT_SQL } from '../../src/security/exposure-fingerprint.js'
+import { EXPOSURE_SQL } from '../../src/security/exposure-query.js'
 import { startPostgres } from '../helpers/postgres.js'
 
 const server = await startPostgres()
@@ -228,7 +230,7 @@ t.test('Supabase roles', async (t) => {
       await lease.endTransaction()
       lease.release(false)
     }
-    t.equal(sent.length, 1, 'one set-based statement, however many tables')
+    t.same(sent, [EXPOSURE_FINGERPRINT_SQL, EXPOSURE_SQL], 'the fingerprint, then one set-based statement, however many tables')
     // The traps are live: the same query written without qualification runs the planted code.
     const unqualified = "SELECT count(*) FROM pg_class c WHERE has_table_privilege('anon'::regrole, c.oid, 'SELECT')"
     await t.rejects(server.query(unqualified, [], name), /planted code ran/, 'an unqualified call would have run it')
