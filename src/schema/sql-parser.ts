@@ -5,11 +5,31 @@ import { SqlSyntaxError, type Token } from './sql-lexer.js'
 import { flatten, literal, number, NUMBER } from './sql-literals.js'
 
 const COMPARISON = new Set(['<', '>', '=', '<=', '>=', '<>', '!='])
-export const RESERVED = new Set(['and', 'or', 'not', 'is', 'isnull', 'notnull', 'in', 'like', 'ilike', 'similar', 'between', 'case', 'when', 'then', 'else', 'end', 'as', 'collate', 'at', 'from', 'escape', 'operator', 'array', 'cast'])
+export const RESERVED = new Set(['and', 'or', 'not', 'is', 'isnull', 'notnull', 'in', 'like', 'ilike', 'similar', 'between', 'case', 'when', 'then', 'else', 'end', 'as', 'collate', 'at', 'from', 'escape', 'operator', 'array', 'cast', 'select', 'where'])
+// Words that end a select list or a FROM item: never an alias written without AS.
+const CLAUSES = new Set(['from', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'fetch', 'for',
+  'join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'on', 'using', 'lateral', 'tablesample', 'into'])
+// Schemas PostgreSQL leaves out when it prints a name under the app's search_path (pg_catalog first,
+// then the default schema, public): a qualifier naming one of them is dropped, any other is kept.
+const OMITTED_SCHEMAS = new Set(['pg_catalog', 'public'])
+
+/** A name as printed: a quoted name that needs its quotes keeps them, so `"a.b"` is not `a.b`. */
+export function ident (t: Token): string {
+  return t.t === 'qid' && !/^[a-z_][a-z0-9_$]*$/.test(t.v) ? `"${t.v.replace(/"/g, '""')}"` : t.v
+}
+
+/** A qualified name of a function, operator or table: the qualifier kept unless PostgreSQL would omit it. */
+function qualified (parts: readonly Token[]): string {
+  const names = parts.map(ident)
+  if (names.length === 2 && OMITTED_SCHEMAS.has(parts[0]!.v)) names.shift()
+  return names.join('.')
+}
 const TYPE_WORDS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone'])
 
 export class Parser {
   i = 0
+  /** How many subqueries deep the parser is: inside one, column qualifiers are kept. */
+  depth = 0
   constructor (readonly toks: readonly Token[]) {}
   peek (k = 0): Token | undefined { return this.toks[this.i + k] }
   isWord (v: string, k = 0): boolean { const t = this.peek(k); return t?.t === 'word' && t.v === v }
@@ -94,7 +114,7 @@ export class Parser {
       case 'isnull': case 'notnull': return { prec: 4, build: (l) => { this.i++; return `(${l} is ${kw === 'isnull' ? 'null' : 'not null'})` } }
       case 'collate': return { prec: 12, build: (l) => { this.i++; const c = this.next(); return `(${l} collate ${c.v})` } }
       case 'at': return { prec: 11, build: (l) => { this.i += 3; return `(${l} at time zone ${this.expr(12)})` } }
-      case 'operator': return { prec: 7, build: (l) => { this.i++; this.expect('('); let op = ''; while (!this.isPunct(')')) op = this.next().v; this.i++; return `(${l} ${op} ${this.expr(8)})` } }
+      case 'operator': return { prec: 7, build: (l) => { this.i++; this.expect('('); const parts: Token[] = []; while (!this.isPunct(')')) { const p = this.next(); if (p.v !== '.') parts.push(p) } this.i++; return `(${l} ${qualified(parts)} ${this.expr(8)})` } }
       case 'in': case 'like': case 'ilike': case 'similar': case 'between':
         return { prec: 6, build: (l) => { this.i += not ? 2 : 1; return this.special(kw, not, l) } }
       default: return undefined
@@ -104,6 +124,11 @@ export class Parser {
   special (kw: string, not: boolean, l: string): string {
     if (kw === 'in') {
       this.expect('(')
+      if (this.isWord('select')) {
+        const sub = this.select()
+        this.expect(')')
+        return not ? `(not (${l} in ${sub}))` : `(${l} in ${sub})`
+      }
       const items = this.list(')')
       // PostgreSQL prints a one-item IN as the plain comparison.
       if (items.length === 1) return `(${l} ${not ? '<>' : '='} ${items[0]!})`
@@ -150,7 +175,7 @@ export class Parser {
     }
     if (t.t === 'op') return `(${t.v}${this.expr(13)})`
     if (t.t === 'punct' && t.v === '(') {
-      const inner = this.expr(0)
+      const inner = this.isWord('select') ? this.select() : this.expr(0)
       this.expect(')')
       return inner
     }
@@ -162,24 +187,89 @@ export class Parser {
         case 'case': return this.case()
         case 'cast': { this.expect('('); const e = this.expr(0); this.expect('as'); this.skipType(); this.expect(')'); return e }
         case 'any': case 'some': case 'all':
-          if (this.isPunct('(')) { this.i++; const e = this.expr(0); this.expect(')'); return `${t.v === 'some' ? 'any' : t.v}(${e})` }
+          if (this.isPunct('(')) { this.i++; const e = this.isWord('select') ? this.select() : this.expr(0); this.expect(')'); return `${t.v === 'some' ? 'any' : t.v}(${e})` }
+          break
+        case 'exists':
+          if (this.isPunct('(') && this.isWord('select', 1)) { this.i++; const sub = this.select(); this.expect(')'); return `exists${sub}` }
       }
       if (RESERVED.has(t.v)) throw new SqlSyntaxError(`unexpected ${t.v}`)
     }
     if (t.t !== 'word' && t.t !== 'qid') throw new SqlSyntaxError(`unexpected ${t.v}`)
-    // A name: qualified (the qualifier is dropped), a function call, or a typed literal (`date '…'`).
-    let name = t.v
-    while (this.isPunct('.') && (this.peek(1)?.t === 'word' || this.peek(1)?.t === 'qid')) { name = this.peek(1)!.v; this.i += 2 }
+    // A name: a column (its qualifier dropped at the top, where PostgreSQL prints none; kept inside a
+    // subquery, where it tells apart the tables in scope), a function call (its schema kept unless
+    // PostgreSQL would omit it), or a typed literal (`date '…'`).
+    const parts = [t]
+    while (this.isPunct('.') && (this.peek(1)?.t === 'word' || this.peek(1)?.t === 'qid')) { parts.push(this.peek(1)!); this.i += 2 }
     while (t.t === 'word' && this.peek()?.t === 'word' && TYPE_WORDS.has(this.peek()!.v) && this.isTypedLiteralAhead()) this.i++
     if (this.peek()?.t === 'str' && t.t === 'word') return literal(this.next().v)
     if (this.isPunct('(')) {
+      const name = qualified(parts)
       this.i++
       if (this.isPunct(')')) { this.i++; return `${name}()` }
       if (this.peek()?.v === '*') { this.i += 2; return `${name}(*)` }
       const distinct = this.isWord('distinct') ? (this.i++, 'distinct ') : ''
       return `${name}(${distinct}${this.list(')').join(',')})`
     }
-    return name
+    if (this.depth > 0) return parts.map(ident).join('.')
+    return parts[parts.length - 1]!.v
+  }
+
+  /**
+   * A subquery of the simple forms policies use, from SELECT up to (not including) its closing
+   * parenthesis: `SELECT expr [[AS] alias], … [FROM table [[AS] alias], …] [WHERE expr]`. Output
+   * aliases are dropped (PostgreSQL adds one, `AS uid`, and it does not change the value); anything
+   * else (JOIN, GROUP BY, LIMIT, DISTINCT, UNION, `*`) is not read, so the text is compared as text.
+   */
+  select (): string {
+    this.expect('select')
+    if (this.isWord('distinct') || this.isWord('all') || this.isPunct(')')) throw new SqlSyntaxError('subquery form not read')
+    this.depth++
+    try {
+      const targets: string[] = []
+      for (;;) {
+        if (this.peek()?.v === '*') throw new SqlSyntaxError('SELECT * not read')
+        targets.push(this.expr(0))
+        this.alias()
+        if (!this.isPunct(',')) break
+        this.i++
+      }
+      let from = ''
+      if (this.isWord('from')) {
+        this.i++
+        const items: string[] = []
+        for (;;) {
+          if (this.isWord('only') || this.isWord('lateral')) throw new SqlSyntaxError('FROM form not read')
+          const parts = [this.next()]
+          if (parts[0]!.t !== 'word' && parts[0]!.t !== 'qid') throw new SqlSyntaxError('expected a table')
+          while (this.isPunct('.')) { this.i++; parts.push(this.next()) }
+          if (parts.some((p) => p.t !== 'word' && p.t !== 'qid') || this.isPunct('(')) throw new SqlSyntaxError('FROM form not read')
+          const alias = this.alias()
+          items.push(`${qualified(parts)}${alias === undefined ? '' : ` ${alias}`}`)
+          if (!this.isPunct(',')) break
+          this.i++
+        }
+        from = ` from ${items.join(',')}`
+      }
+      const where = this.isWord('where') ? (this.i++, ` where ${this.expr(0)}`) : ''
+      if (!this.isPunct(')')) throw new SqlSyntaxError('subquery clause not read')
+      return `(select ${targets.join(',')}${from}${where})`
+    } finally {
+      this.depth--
+    }
+  }
+
+  /** An alias after a select-list item or table, `[AS] name`, if there is one; refuses column lists. */
+  alias (): string | undefined {
+    const as = this.isWord('as')
+    if (as) this.i++
+    const t = this.peek()
+    if (t === undefined || (t.t !== 'word' && t.t !== 'qid') || (!as && t.t === 'word' && (CLAUSES.has(t.v) || RESERVED.has(t.v)))) {
+      if (as) throw new SqlSyntaxError('expected an alias')
+      return undefined
+    }
+    this.i++
+    if (this.isPunct('(')) throw new SqlSyntaxError('column alias lists not read')
+    return ident(t)
   }
 
   isTypedLiteralAhead (): boolean {
