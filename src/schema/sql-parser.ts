@@ -94,7 +94,14 @@ export class Parser {
   }
 
   infix (t: Token): { prec: number, build: (l: string) => string } | undefined {
-    const bin = (op: string, prec: number) => ({ prec, build: (l: string) => { this.i++; return `(${l} ${op} ${this.expr(prec + 1)})` } })
+    const bin = (op: string, prec: number) => ({
+      prec,
+      build: (l: string) => {
+        this.i++
+        const r = this.expr(prec + 1)
+        return op === '=' && r.startsWith('any(select ') ? `(${l} in ${r.slice(3)})` : `(${l} ${op} ${r})`
+      }
+    })
     if (t.t === 'op') {
       const op = t.v === '!=' ? '<>' : t.v
       if (op === '^') return bin(op, 10)
@@ -187,7 +194,14 @@ export class Parser {
         case 'case': return this.case()
         case 'cast': { this.expect('('); const e = this.expr(0); this.expect('as'); this.skipType(); this.expect(')'); return e }
         case 'any': case 'some': case 'all':
-          if (this.isPunct('(')) { this.i++; const e = this.isWord('select') ? this.select() : this.expr(0); this.expect(')'); return `${t.v === 'some' ? 'any' : t.v}(${e})` }
+          if (this.isPunct('(')) {
+            this.i++
+            // `= ANY (SELECT …)` is IN, as PostgreSQL prints it; `ANY ((SELECT arr …))` stays an array.
+            const sub = this.isWord('select')
+            const e = sub ? this.select() : this.expr(0)
+            this.expect(')')
+            return `${t.v === 'some' ? 'any' : t.v}${sub ? e : `(${e})`}`
+          }
           break
         case 'exists':
           if (this.isPunct('(') && this.isWord('select', 1)) { this.i++; const sub = this.select(); this.expect(')'); return `exists${sub}` }
