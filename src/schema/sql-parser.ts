@@ -3,27 +3,10 @@
 // what is normalised and what is not).
 import { SqlSyntaxError, type Token } from './sql-lexer.js'
 import { flatten, literal, number, NUMBER } from './sql-literals.js'
+import { ident, qualified, RESERVED } from './sql-names.js'
+import { subquery } from './sql-subquery.js'
 
 const COMPARISON = new Set(['<', '>', '=', '<=', '>=', '<>', '!='])
-export const RESERVED = new Set(['and', 'or', 'not', 'is', 'isnull', 'notnull', 'in', 'like', 'ilike', 'similar', 'between', 'case', 'when', 'then', 'else', 'end', 'as', 'collate', 'at', 'from', 'escape', 'operator', 'array', 'cast', 'select', 'where'])
-// Words that end a select list or a FROM item: never an alias written without AS.
-const CLAUSES = new Set(['from', 'where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'fetch', 'for',
-  'join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'on', 'using', 'lateral', 'tablesample', 'into'])
-// Schemas PostgreSQL leaves out when it prints a name under the app's search_path (pg_catalog first,
-// then the default schema, public): a qualifier naming one of them is dropped, any other is kept.
-const OMITTED_SCHEMAS = new Set(['pg_catalog', 'public'])
-
-/** A name as printed: a quoted name that needs its quotes keeps them, so `"a.b"` is not `a.b`. */
-export function ident (t: Token): string {
-  return t.t === 'qid' && !/^[a-z_][a-z0-9_$]*$/.test(t.v) ? `"${t.v.replace(/"/g, '""')}"` : t.v
-}
-
-/** A qualified name of a function, operator or table: the qualifier kept unless PostgreSQL would omit it. */
-function qualified (parts: readonly Token[]): string {
-  const names = parts.map(ident)
-  if (names.length === 2 && OMITTED_SCHEMAS.has(parts[0]!.v)) names.shift()
-  return names.join('.')
-}
 const TYPE_WORDS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone'])
 
 export class Parser {
@@ -228,63 +211,8 @@ export class Parser {
     return parts[parts.length - 1]!.v
   }
 
-  /**
-   * A subquery of the simple forms policies use, from SELECT up to (not including) its closing
-   * parenthesis: `SELECT expr [[AS] alias], … [FROM table [[AS] alias], …] [WHERE expr]`. Output
-   * aliases are dropped (PostgreSQL adds one, `AS uid`, and it does not change the value); anything
-   * else (JOIN, GROUP BY, LIMIT, DISTINCT, UNION, `*`) is not read, so the text is compared as text.
-   */
-  select (): string {
-    this.expect('select')
-    if (this.isWord('distinct') || this.isWord('all') || this.isPunct(')')) throw new SqlSyntaxError('subquery form not read')
-    this.depth++
-    try {
-      const targets: string[] = []
-      for (;;) {
-        if (this.peek()?.v === '*') throw new SqlSyntaxError('SELECT * not read')
-        targets.push(this.expr(0))
-        this.alias()
-        if (!this.isPunct(',')) break
-        this.i++
-      }
-      let from = ''
-      if (this.isWord('from')) {
-        this.i++
-        const items: string[] = []
-        for (;;) {
-          if (this.isWord('only') || this.isWord('lateral')) throw new SqlSyntaxError('FROM form not read')
-          const parts = [this.next()]
-          if (parts[0]!.t !== 'word' && parts[0]!.t !== 'qid') throw new SqlSyntaxError('expected a table')
-          while (this.isPunct('.')) { this.i++; parts.push(this.next()) }
-          if (parts.some((p) => p.t !== 'word' && p.t !== 'qid') || this.isPunct('(')) throw new SqlSyntaxError('FROM form not read')
-          const alias = this.alias()
-          items.push(`${qualified(parts)}${alias === undefined ? '' : ` ${alias}`}`)
-          if (!this.isPunct(',')) break
-          this.i++
-        }
-        from = ` from ${items.join(',')}`
-      }
-      const where = this.isWord('where') ? (this.i++, ` where ${this.expr(0)}`) : ''
-      if (!this.isPunct(')')) throw new SqlSyntaxError('subquery clause not read')
-      return `(select ${targets.join(',')}${from}${where})`
-    } finally {
-      this.depth--
-    }
-  }
-
-  /** An alias after a select-list item or table, `[AS] name`, if there is one; refuses column lists. */
-  alias (): string | undefined {
-    const as = this.isWord('as')
-    if (as) this.i++
-    const t = this.peek()
-    if (t === undefined || (t.t !== 'word' && t.t !== 'qid') || (!as && t.t === 'word' && (CLAUSES.has(t.v) || RESERVED.has(t.v)))) {
-      if (as) throw new SqlSyntaxError('expected an alias')
-      return undefined
-    }
-    this.i++
-    if (this.isPunct('(')) throw new SqlSyntaxError('column alias lists not read')
-    return ident(t)
-  }
+  /** A subquery of the simple forms sql-subquery.ts reads, up to (not including) its closing parenthesis. */
+  select (): string { return subquery(this) }
 
   isTypedLiteralAhead (): boolean {
     for (let k = 0; this.peek(k) !== undefined; k++) {
