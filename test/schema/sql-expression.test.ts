@@ -151,6 +151,17 @@ for (const major of PG_MAJORS) {
       t.notMatch(canonical(row.qual), /^text:/, `${row.qual} is parsed`)
     }
     t.equal(policies.length, POLICIES.length)
+    // And what the server prints stays apart from what means something else.
+    const printed = (written: string) => policies.find((r) => r.name === `p${POLICIES.indexOf(written)}`)!.qual
+    t.not(canonical(printed('public.uid() = user_id')), canonical('auth.uid() = user_id'), 'public.uid() in place of auth.uid() is drift')
+    t.not(canonical(printed('auth.uid() = user_id')), canonical('uid() = user_id'), 'auth.uid() is not the uid() on the search_path')
+    t.not(canonical(printed('(select auth.uid()) = user_id')), canonical('(select public.uid()) = user_id'))
+    t.not(canonical(printed('(select auth.uid()) = user_id')), canonical('(select auth.uid()) = owner'))
+    const exists = POLICIES[10]!
+    t.not(canonical(printed(exists)), canonical(exists.replace('m.team_id = docs.team_id', 'm.team_id = m.team_id')), 'a correlation dropped is drift')
+    t.not(canonical(printed(exists)), canonical(exists.replace('m.user_id', 'm.team_id')), 'a different column inside EXISTS is drift')
+    t.not(canonical(printed(exists)), canonical(exists.replace('auth.uid()', 'uid()')), 'a different function inside EXISTS is drift')
+    t.not(canonical(printed(POLICIES[14]!)), canonical(POLICIES[14]!.replace('auth.users', 'users')), 'a table of another schema is not the public one')
     t.equal(indexes.length, INDEX_EXPRESSIONS.length + PREDICATES.length)
   })
 }
