@@ -7,6 +7,9 @@
 // the requests in flight get promoted). node's --max-semi-space-size cannot be set once V8 runs,
 // but the growth factor is read each time V8 would grow: so it is 1 (no growth) through
 // start-up, then 2 (V8's default) only while a doubling stays within the cap.
+// That is exact on a V8 that doubles its semi-spaces (Node 20). Node 26's V8 grows the young
+// generation a 256 KB page at a time: there the factor still slows growth (held through
+// start-up it stays near its first size rather than reaching 4x), but no longer caps it.
 import v8 from 'node:v8'
 
 /** Young generation (both semi-spaces) this service lets V8 grow to. */

@@ -10,6 +10,7 @@ import { Lease } from '../postgres/lease.js'
 import { createPool, secretsOf } from '../postgres/pool.js'
 import { describeDatabaseUrl } from '../redact.js'
 import { readCatalog, tableKey, type CatalogSnapshot } from '../schema/catalog.js'
+import { readSecurity, type CatalogSecurity } from '../schema/catalog-security.js'
 import { loadManifest, parseManifest } from '../schema/manifest.js'
 import { manifestJson, toManifest } from '../schema/to-manifest.js'
 
@@ -53,11 +54,17 @@ export async function readManifestSource (source: Extract<Source, { kind: 'manif
   }
 }
 
+/** A database as read: its catalog and its row-level security, policies and grants by tableKey. */
+export interface DatabaseSide {
+  readonly catalog: CatalogSnapshot
+  readonly security: ReadonlyMap<string, CatalogSecurity>
+}
+
 /**
- * The database's tables in `schemas`, read in one read-only transaction on one connection,
- * within CHECK_TIMEOUT_MS.
+ * The database's tables in `schemas` and their security, read in one read-only transaction on
+ * one connection, within CHECK_TIMEOUT_MS.
  */
-export async function readDatabaseSource (source: Extract<Source, { kind: 'database' }>, config: Config, schemas: readonly string[]): Promise<CatalogSnapshot> {
+export async function readDatabaseSource (source: Extract<Source, { kind: 'database' }>, config: Config, schemas: readonly string[]): Promise<DatabaseSide> {
   const settings = { ...config, databaseUrl: source.url }
   const pool = createPool(settings)
   const timeoutMs = config.checkTimeoutMs
@@ -70,12 +77,13 @@ export async function readDatabaseSource (source: Extract<Source, { kind: 'datab
     })
     const read = async () => {
       const catalog = await readCatalog(lease, schemas)
+      const security = await readSecurity(lease, schemas)
       await lease.endTransaction()
-      return catalog
+      return { catalog, security }
     }
-    const catalog = await Promise.race([read(), expired])
+    const side = await Promise.race([read(), expired])
     ok = true
-    return catalog
+    return side
   } catch (err) {
     throw new SourceError(source.flag, `cannot read ${describeSource(source)}: ${describeError(err, secretsOf(settings))}`, { cause: err })
   } finally {
@@ -87,10 +95,10 @@ export async function readDatabaseSource (source: Extract<Source, { kind: 'datab
 
 /**
  * A database read as --from: its snapshot manifest, loaded like any manifest, so everything
- * `snapshot` writes (every column's type, nullability and default) is expected.
+ * `snapshot` writes (every column's type, nullability and default, rls, policies, grants) is expected.
  */
-export function catalogAsExpected (catalog: CatalogSnapshot, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
-  const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable })
+export function catalogAsExpected ({ catalog, security }: DatabaseSide, source: Source, config: Pick<Config, 'schemas' | 'alembicVersionTable'>): ExpectedSchema {
+  const manifest = toManifest(catalog, { schemas: config.schemas, alembicVersionTable: config.alembicVersionTable, security })
   try {
     return withColumnKinds(parseManifest(manifestJson(manifest), `${describeSource(source)}.json`), catalog, config.schemas[0] ?? 'public')
   } catch (err) {

@@ -10,12 +10,15 @@ import { renderCheck } from '../render/health.js'
 import type { CheckResult } from '../report.js'
 import type { DriftFacts } from '../schema/findings.js'
 import { SUPABASE_SCHEMAS, type CatalogSnapshot } from '../schema/catalog.js'
-import { diffSchema, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import type { CatalogSecurity } from '../schema/catalog-security.js'
+import { SchemaDiff, schemasToRead, type DiffOptions } from '../schema/diff.js'
+import { compareSecurity } from '../schema/diff-security.js'
 import { attachFixes, fixContext } from '../schema/fixes/registry.js'
 import { alembicRevision, sqlScript } from '../schema/fixes/script.js'
 import type { ExpectedSchema } from '../expectation.js'
 import { catalogAsExpected, describeSource, parseSource, readDatabaseSource, readManifestSource, type Source } from './diff-sources.js'
 import { isUnknown, manifestAsCatalog, type Unknown } from './manifest-as-catalog.js'
+import { isUnknownSecurity, manifestAsSecurity, type UnknownSecurity } from './manifest-as-security.js'
 
 export type DiffFormat = 'text' | 'json' | 'sql' | 'alembic'
 export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'json', 'sql', 'alembic']
@@ -36,10 +39,13 @@ export async function runDiff (config: Config, from: string, to: string, format:
     alembicVersionTable: config.alembicVersionTable,
     managedSchemas: SUPABASE_SCHEMAS
   }
-  const { expected, actual, unknown } = await readSources(sources.from, sources.to, config, opts)
-  const facts = diffSchema(expected, actual, opts)
+  const { expected, actual, security, unknown, unknownSecurity } = await readSources(sources.from, sources.to, config, opts)
+  // As schema:drift compares: tables, then enums and row-level security, policies and grants.
+  const diff = new SchemaDiff(expected, opts)
+  const others = [...diff.enums(actual.enums ?? new Map()), ...compareSecurity(expected, security, opts)]
+  const facts = diff.facts([...actual.tables.values()].map((live) => diff.table(live)), new Set(actual.tables.keys()), others)
   const ctx = fixContext(expected, config.schemas)
-  const findings = attachFixes(facts.findings.filter((f) => !isUnknown(f, unknown)), ctx)
+  const findings = attachFixes(facts.findings.filter((f) => !isUnknown(f, unknown) && !isUnknownSecurity(f, unknownSecurity)), ctx)
   const drift: DriftFacts = { ...facts, findings }
   const outcome = driftOutcome(drift)
   const exitCode = outcome.status === 'pass' ? 0 : 1
@@ -79,7 +85,13 @@ export async function runDiff (config: Config, from: string, to: string, format:
   return { exitCode, stdout, drift }
 }
 
-interface Sides { expected: ExpectedSchema, actual: CatalogSnapshot, unknown: Unknown }
+interface Sides {
+  expected: ExpectedSchema
+  actual: CatalogSnapshot
+  security: ReadonlyMap<string, CatalogSecurity>
+  unknown: Unknown
+  unknownSecurity: UnknownSecurity
+}
 
 /** Manifests first (a bad file costs no connection), then both databases at once; --from's error wins. */
 async function readSources (from: Source, to: Source, config: Config, opts: DiffOptions): Promise<Sides> {
@@ -92,9 +104,10 @@ async function readSources (from: Source, to: Source, config: Config, opts: Diff
   if (fromDb.status === 'rejected') throw fromDb.reason
   if (toDb.status === 'rejected') throw toDb.reason
   const expected = fromManifest ?? catalogAsExpected(fromDb.value!, from, config)
-  if (toDb.value !== undefined) return { expected, actual: toDb.value, unknown: new Set() }
+  if (toDb.value !== undefined) return { expected, actual: toDb.value.catalog, security: toDb.value.security, unknown: new Set(), unknownSecurity: new Set() }
   const { catalog, unknown } = manifestAsCatalog(toManifest!, config.schemas)
-  return { expected, actual: catalog, unknown }
+  const { security, unknown: unknownSecurity } = manifestAsSecurity(toManifest!, config.schemas)
+  return { expected, actual: catalog, security, unknown, unknownSecurity }
 }
 
 /** Grouped by table, like `check`, each finding followed by its SQL fix. */

@@ -3,15 +3,19 @@
 // PostgreSQL prints (`(page_count >= 0)`, `((status)::text = ANY ((ARRAY['a'::character
 // varying, 'b'::character varying])::text[]))`, `lower((email)::text)`) parse into one tree.
 // Parsed with PostgreSQL's operator precedence, then printed fully parenthesised, with:
-// casts dropped (`x::text`, `CAST(x AS t)`, `date '2024-01-01'`), schema qualifiers dropped,
-// unquoted names and keywords lowercased, `IN (…)` as `= ANY (ARRAY[…])`, BETWEEN as its two
+// casts dropped (`x::text`, `CAST(x AS t)`, `date '2024-01-01'`), a column's table qualifier
+// dropped (kept inside a subquery), the schema of a function, operator or table dropped only when
+// it is pg_catalog or public (what PostgreSQL omits under the usual search_path: `auth.uid()` is
+// not `uid()`), unquoted names and keywords lowercased, `IN (…)` as `= ANY (ARRAY[…])`, BETWEEN as its two
 // comparisons, LIKE as `~~`, `!=` as `<>`, a CASE without ELSE as `ELSE NULL`, numbers in quotes as
 // numbers, AND/OR chains flattened. Text this parser does not read falls back to canonicalDefault.
 // Limits: no reordering (`a = b` is not `b = a`), no constant folding, collations and operator
-// classes kept as written, no subqueries (PostgreSQL allows none in these places anyway).
+// classes kept as written; of subqueries (policies have them) only the simple forms
+// sql-subquery.ts reads, their output aliases dropped.
 import { canonicalDefault } from './defaults.js'
 import { lex, SqlSyntaxError } from './sql-lexer.js'
-import { Parser, RESERVED } from './sql-parser.js'
+import { RESERVED } from './sql-names.js'
+import { Parser } from './sql-parser.js'
 
 const CACHE_LIMIT = 10_000
 const cache = new Map<string, string>()

@@ -3,13 +3,16 @@
 // what is normalised and what is not).
 import { SqlSyntaxError, type Token } from './sql-lexer.js'
 import { flatten, literal, number, NUMBER } from './sql-literals.js'
+import { ident, qualified, RESERVED } from './sql-names.js'
+import { subquery } from './sql-subquery.js'
 
 const COMPARISON = new Set(['<', '>', '=', '<=', '>=', '<>', '!='])
-export const RESERVED = new Set(['and', 'or', 'not', 'is', 'isnull', 'notnull', 'in', 'like', 'ilike', 'similar', 'between', 'case', 'when', 'then', 'else', 'end', 'as', 'collate', 'at', 'from', 'escape', 'operator', 'array', 'cast'])
 const TYPE_WORDS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone'])
 
 export class Parser {
   i = 0
+  /** How many subqueries deep the parser is: inside one, column qualifiers are kept. */
+  depth = 0
   constructor (readonly toks: readonly Token[]) {}
   peek (k = 0): Token | undefined { return this.toks[this.i + k] }
   isWord (v: string, k = 0): boolean { const t = this.peek(k); return t?.t === 'word' && t.v === v }
@@ -74,7 +77,14 @@ export class Parser {
   }
 
   infix (t: Token): { prec: number, build: (l: string) => string } | undefined {
-    const bin = (op: string, prec: number) => ({ prec, build: (l: string) => { this.i++; return `(${l} ${op} ${this.expr(prec + 1)})` } })
+    const bin = (op: string, prec: number) => ({
+      prec,
+      build: (l: string) => {
+        this.i++
+        const r = this.expr(prec + 1)
+        return op === '=' && r.startsWith('any(select ') ? `(${l} in ${r.slice(3)})` : `(${l} ${op} ${r})`
+      }
+    })
     if (t.t === 'op') {
       const op = t.v === '!=' ? '<>' : t.v
       if (op === '^') return bin(op, 10)
@@ -94,7 +104,7 @@ export class Parser {
       case 'isnull': case 'notnull': return { prec: 4, build: (l) => { this.i++; return `(${l} is ${kw === 'isnull' ? 'null' : 'not null'})` } }
       case 'collate': return { prec: 12, build: (l) => { this.i++; const c = this.next(); return `(${l} collate ${c.v})` } }
       case 'at': return { prec: 11, build: (l) => { this.i += 3; return `(${l} at time zone ${this.expr(12)})` } }
-      case 'operator': return { prec: 7, build: (l) => { this.i++; this.expect('('); let op = ''; while (!this.isPunct(')')) op = this.next().v; this.i++; return `(${l} ${op} ${this.expr(8)})` } }
+      case 'operator': return { prec: 7, build: (l) => { this.i++; this.expect('('); const parts: Token[] = []; while (!this.isPunct(')')) { const p = this.next(); if (p.v !== '.') parts.push(p) } this.i++; return `(${l} ${qualified(parts)} ${this.expr(8)})` } }
       case 'in': case 'like': case 'ilike': case 'similar': case 'between':
         return { prec: 6, build: (l) => { this.i += not ? 2 : 1; return this.special(kw, not, l) } }
       default: return undefined
@@ -104,6 +114,11 @@ export class Parser {
   special (kw: string, not: boolean, l: string): string {
     if (kw === 'in') {
       this.expect('(')
+      if (this.isWord('select')) {
+        const sub = this.select()
+        this.expect(')')
+        return not ? `(not (${l} in ${sub}))` : `(${l} in ${sub})`
+      }
       const items = this.list(')')
       // PostgreSQL prints a one-item IN as the plain comparison.
       if (items.length === 1) return `(${l} ${not ? '<>' : '='} ${items[0]!})`
@@ -150,7 +165,7 @@ export class Parser {
     }
     if (t.t === 'op') return `(${t.v}${this.expr(13)})`
     if (t.t === 'punct' && t.v === '(') {
-      const inner = this.expr(0)
+      const inner = this.isWord('select') ? this.select() : this.expr(0)
       this.expect(')')
       return inner
     }
@@ -162,25 +177,42 @@ export class Parser {
         case 'case': return this.case()
         case 'cast': { this.expect('('); const e = this.expr(0); this.expect('as'); this.skipType(); this.expect(')'); return e }
         case 'any': case 'some': case 'all':
-          if (this.isPunct('(')) { this.i++; const e = this.expr(0); this.expect(')'); return `${t.v === 'some' ? 'any' : t.v}(${e})` }
+          if (this.isPunct('(')) {
+            this.i++
+            // `= ANY (SELECT …)` is IN, as PostgreSQL prints it; `ANY ((SELECT arr …))` stays an array.
+            const sub = this.isWord('select')
+            const e = sub ? this.select() : this.expr(0)
+            this.expect(')')
+            return `${t.v === 'some' ? 'any' : t.v}${sub ? e : `(${e})`}`
+          }
+          break
+        case 'exists':
+          if (this.isPunct('(') && this.isWord('select', 1)) { this.i++; const sub = this.select(); this.expect(')'); return `exists${sub}` }
       }
       if (RESERVED.has(t.v)) throw new SqlSyntaxError(`unexpected ${t.v}`)
     }
     if (t.t !== 'word' && t.t !== 'qid') throw new SqlSyntaxError(`unexpected ${t.v}`)
-    // A name: qualified (the qualifier is dropped), a function call, or a typed literal (`date '…'`).
-    let name = t.v
-    while (this.isPunct('.') && (this.peek(1)?.t === 'word' || this.peek(1)?.t === 'qid')) { name = this.peek(1)!.v; this.i += 2 }
+    // A name: a column (its qualifier dropped at the top, where PostgreSQL prints none; kept inside a
+    // subquery, where it tells apart the tables in scope), a function call (its schema kept unless
+    // PostgreSQL would omit it), or a typed literal (`date '…'`).
+    const parts = [t]
+    while (this.isPunct('.') && (this.peek(1)?.t === 'word' || this.peek(1)?.t === 'qid')) { parts.push(this.peek(1)!); this.i += 2 }
     while (t.t === 'word' && this.peek()?.t === 'word' && TYPE_WORDS.has(this.peek()!.v) && this.isTypedLiteralAhead()) this.i++
     if (this.peek()?.t === 'str' && t.t === 'word') return literal(this.next().v)
     if (this.isPunct('(')) {
+      const name = qualified(parts)
       this.i++
       if (this.isPunct(')')) { this.i++; return `${name}()` }
       if (this.peek()?.v === '*') { this.i += 2; return `${name}(*)` }
       const distinct = this.isWord('distinct') ? (this.i++, 'distinct ') : ''
       return `${name}(${distinct}${this.list(')').join(',')})`
     }
-    return name
+    if (this.depth > 0) return parts.map(ident).join('.')
+    return parts[parts.length - 1]!.v
   }
+
+  /** A subquery of the simple forms sql-subquery.ts reads, up to (not including) its closing parenthesis. */
+  select (): string { return subquery(this) }
 
   isTypedLiteralAhead (): boolean {
     for (let k = 0; this.peek(k) !== undefined; k++) {
