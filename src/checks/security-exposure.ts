@@ -73,6 +73,10 @@ export function exposureOutcome (exposure: ExposureFacts): CheckOutcome<Exposure
 
 function byTable<F extends { readonly table: string }> (findings: readonly F[]): Map<string, F[]> {
   const groups = new Map<string, F[]>()
-  for (const f of findings) groups.set(f.table, [...(groups.get(f.table) ?? []), f])
+  for (const f of findings) {
+    const group = groups.get(f.table)
+    if (group === undefined) groups.set(f.table, [f])
+    else group.push(f)
+  }
   return groups
 }

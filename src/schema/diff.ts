@@ -109,12 +109,8 @@ export class SchemaDiff {
     return { findings, columnsCompared }
   }
 
-  /**
-   * Keys, constraints and indexes: each kind only when the manifest entry lists it, and only
-   * when the live side was read with them (a manifest read as `diff --to` may not say).
-   */
+  /** Keys, constraints and indexes: each kind only when the manifest entry lists it. */
   #objects (name: string, want: ExpectedTable, live: CatalogTable, add: Add): void {
-    if (live.constraints === undefined && live.indexes === undefined) return
     const constraints = live.constraints ?? []
     const indexes = live.indexes ?? []
     comparePrimaryKey(name, want, constraints, add)
