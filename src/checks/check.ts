@@ -9,7 +9,7 @@ import type { Expectation } from '../expectation.js'
 import type { Db } from '../postgres/lease.js'
 import type { MetricFamily } from '../render/exposition.js'
 import { RegistryError } from '../errors.js'
-import type { Status } from '../report.js'
+import type { Status, View } from '../report.js'
 
 export interface CheckContext {
   readonly db: Db
@@ -43,8 +43,11 @@ export interface TextPart {
  * parts (status, observedValue/observedUnit, output). Called only with facts this check made.
  */
 export interface Presentation<F> {
-  /** Fields of the check's entry in a health+json body, beside componentType, status, time and output. */
-  health? (facts: F): Readonly<Record<string, unknown>>
+  /**
+   * Fields of the check's entry in a health+json body, beside componentType, status, time and
+   * output; `view` says which body (/health or /health/schema and what prints it).
+   */
+  health? (facts: F, view: View): Readonly<Record<string, unknown>>
   text? (facts: F): TextPart
   /** A few words for the status page's table of checks, when the check has no output. */
   htmlSummary? (facts: F): string

@@ -10,7 +10,7 @@ import { createLogger } from '../logger.js'
 import { sentinel } from '../plugin.js'
 import { secretsOf } from '../postgres/pool.js'
 import { createApp } from '../server.js'
-import { capYoungGeneration } from '../young-generation.js'
+import { tuneHeap } from '../heap-tuning.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** On a signal, readiness answers 503 this long before the listener closes, so probes and load balancers see it. */
@@ -50,8 +50,8 @@ export async function startService (source: ConfigSource, opts: ServiceOptions =
   const logger = createLogger('info', givenSecrets(source), opts.destination)
   // The process is ours (the plugin, as a library, leaves V8 alone): before the manifest is read.
   const app = createApp()
-  const young = capYoungGeneration(() => app.hasDecorator('sentinel') && app.sentinel.latest() !== undefined)
-  app.addHook('onClose', async () => { young.stop() })
+  const heap = tuneHeap(() => app.hasDecorator('sentinel') && app.sentinel.latest() !== undefined)
+  app.addHook('onClose', async () => { heap.stop() })
   void app.register(sentinel, { source, logger, ...(opts.checks !== undefined ? { checks: opts.checks } : {}) })
   try {
     await app.ready()

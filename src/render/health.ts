@@ -67,7 +67,7 @@ export function renderHealth (report: Report | undefined, view: View, details: b
 }
 
 export function renderCheck (result: CheckResult, view: View, checks: Registry = CHECKS): Record<string, unknown> {
-  const own = result.facts === undefined ? undefined : checks.find((c) => c.name === result.name)?.health?.(result.facts)
+  const own = result.facts === undefined ? undefined : checks.find((c) => c.name === result.name)?.health?.(result.facts, view)
   return {
     componentType: 'datastore',
     status: checkStatus(result, view),

@@ -14,8 +14,8 @@ export async function metricsRoutes (app: FastifyInstance, opts: RouteOptions): 
       return reply.code(401).header('WWW-Authenticate', 'Bearer realm="metrics"').send({ error: 'unauthorized', message: 'a valid bearer token is required' })
     }
     const report = sentinel.latest()
-    const ours = own.get(report, 0, () => ({ statusCode: 200, contentType: opts.processMetrics.contentType, body: Buffer.from(renderMetrics(report, opts.version, opts.checks)) }))
+    const ours = own.get(report, 0, () => ({ statusCode: 200, contentType: opts.processMetrics.contentType, body: renderMetrics(report, opts.version, opts.checks) }))
     const process = await opts.processMetrics.metrics()
-    return reply.code(200).type(opts.processMetrics.contentType).send(Buffer.concat([ours.body, Buffer.from(process)]))
+    return reply.code(200).type(opts.processMetrics.contentType).send(ours.body + process)
   })
 }

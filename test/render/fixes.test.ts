@@ -1,4 +1,5 @@
-// A finding's fix reaches people: `check` text, /health/schema details, the status page.
+// A finding's fix reaches people: `check` text, /health/schema details, the status page; not
+// /health, which uptime monitors poll.
 import t from 'tap'
 import { renderHealth } from '../../src/render/health.js'
 import { renderHtml } from '../../src/render/html.js'
@@ -22,6 +23,14 @@ t.test('check text: the SQL under the finding', async (t) => {
 t.test('/health/schema details: sql and alembic', async (t) => {
   const body = renderHealth(withFix, 'schema', true, { version: '0.1.0' }).body
   t.same((body.checks?.['schema:drift']?.[0]?.findings as Array<{ fix: unknown }>)[0]!.fix, fix)
+})
+
+t.test('/health details: the finding without its fix', async (t) => {
+  const body = renderHealth(withFix, 'health', true, { version: '0.1.0' }).body
+  const findings = body.checks?.['schema:drift']?.[0]?.findings as Array<Record<string, unknown>>
+  t.equal(findings.length, 1)
+  t.same(findings[0], facts.findings[0], 'the finding as found, fix left out')
+  t.notOk('fix' in findings[0]!)
 })
 
 t.test('status page: the SQL, escaped', async (t) => {
