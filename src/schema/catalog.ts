@@ -30,7 +30,7 @@ CROSS JOIN LATERAL (
            a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
            CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated OPERATOR(pg_catalog.=) '' THEN 0 ELSE d.adrelid END)
                                        FROM pg_catalog.pg_attrdef d WHERE d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum) END,
-           a.attidentity, a.attgenerated) ORDER BY a.attnum) AS columns
+           a.attidentity, a.attgenerated, a.attnum) ORDER BY a.attnum) AS columns
     FROM pg_catalog.pg_attribute a
    WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) l${CONSTRAINTS_LATERAL}${INDEXES_LATERAL}
 WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NOT c.relispartition
@@ -85,8 +85,8 @@ export function tableKey (schema: string, name: string): string {
   return `${schema}\u0000${name}`
 }
 
-/** name, format_type, attnotnull, default or generation expression, attidentity, attgenerated */
-type ColumnJson = [name: string, type: string, notNull: boolean, expr: string | null, identity: string, generated: string]
+/** name, format_type, attnotnull, default or generation expression, attidentity, attgenerated, attnum */
+type ColumnJson = [name: string, type: string, notNull: boolean, expr: string | null, identity: string, generated: string, attnum: number]
 interface TableRow extends Record<string, unknown> {
   schema: string, name: string, columns: ColumnJson[] | null, constraints: ConstraintJson[] | null, indexes: IndexJson[] | null, hash: string
 }
@@ -152,7 +152,9 @@ export async function readCatalog (db: Db, schemas: readonly string[]): Promise<
 // Plain loops and assignments: this runs for every column (100,000 in a big schema) every round.
 function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
   const columns: CatalogColumn[] = []
-  for (const [name, text, notNull, expr, identityCode, generatedCode] of r.columns ?? []) {
+  const names: string[] = [] // by attnum: keys and indexes come with column numbers
+  for (const [name, text, notNull, expr, identityCode, generatedCode, attnum] of r.columns ?? []) {
+    names[attnum] = name
     let type = types.get(text)
     if (type === undefined) types.set(text, type = text)
     const generated = generatedCode !== '' && expr !== null
@@ -162,8 +164,8 @@ function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
     if (generated) column.generated = expr!
     columns.push(column)
   }
-  const constraints = toConstraints(r.constraints)
+  const constraints = toConstraints(r.constraints, names)
   const keyed = new Set<string>()
   for (const c of constraints) if (c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion') keyed.add(c.name)
-  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes, keyed) }
+  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes, keyed, names) }
 }
