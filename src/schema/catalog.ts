@@ -37,8 +37,12 @@ WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NO
   AND n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])`
 const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(kc.constraints::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
 
-/** Every table with its columns. */
-export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns, kc.constraints, ix.indexes, ${HASH} AS hash${TABLES_FROM}`
+/**
+ * Every table with its columns. The JSON comes as text, parsed by toTable as the caller takes
+ * each table: node-postgres would parse it as the rows arrive, while the server waits for the
+ * next FETCH; parsed later, it overlaps with the server preparing the next batch.
+ */
+export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns::pg_catalog.text AS columns, kc.constraints::pg_catalog.text AS constraints, ix.indexes::pg_catalog.text AS indexes, ${HASH} AS hash${TABLES_FROM}`
 /** Every table with its digest only: a few bytes a table instead of its columns. */
 export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::pg_catalog.text AS oid, ${HASH} AS hash${TABLES_FROM}`
 /** The tables given by oid ($2), with their columns. */
@@ -87,8 +91,9 @@ export function tableKey (schema: string, name: string): string {
 
 /** name, format_type, attnotnull, default or generation expression, attidentity, attgenerated, attnum */
 type ColumnJson = [name: string, type: string, notNull: boolean, expr: string | null, identity: string, generated: string, attnum: number]
+/** columns, constraints and indexes: JSON text of ColumnJson[], ConstraintJson[] and IndexJson[]. */
 interface TableRow extends Record<string, unknown> {
-  schema: string, name: string, columns: ColumnJson[] | null, constraints: ConstraintJson[] | null, indexes: IndexJson[] | null, hash: string
+  schema: string, name: string, columns: string | null, constraints: string | null, indexes: string | null, hash: string
 }
 export interface TableHash extends Record<string, unknown> { readonly schema: string, readonly name: string, readonly oid: string, readonly hash: string }
 
@@ -153,7 +158,8 @@ export async function readCatalog (db: Db, schemas: readonly string[]): Promise<
 function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
   const columns: CatalogColumn[] = []
   const names: string[] = [] // by attnum: keys and indexes come with column numbers
-  for (const [name, text, notNull, expr, identityCode, generatedCode, attnum] of r.columns ?? []) {
+  const rows = r.columns === null ? [] : JSON.parse(r.columns) as ColumnJson[]
+  for (const [name, text, notNull, expr, identityCode, generatedCode, attnum] of rows) {
     names[attnum] = name
     let type = types.get(text)
     if (type === undefined) types.set(text, type = text)
@@ -164,8 +170,8 @@ function toTable (r: TableRow, types: Map<string, string>): CatalogTable {
     if (generated) column.generated = expr!
     columns.push(column)
   }
-  const constraints = toConstraints(r.constraints, names)
+  const constraints = toConstraints(r.constraints === null ? null : JSON.parse(r.constraints) as ConstraintJson[], names)
   const keyed = new Set<string>()
   for (const c of constraints) if (c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion') keyed.add(c.name)
-  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes, keyed, names) }
+  return { schema: r.schema, name: r.name, columns, constraints, indexes: toIndexes(r.indexes === null ? null : JSON.parse(r.indexes) as IndexJson[], keyed, names) }
 }
