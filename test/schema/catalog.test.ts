@@ -189,3 +189,21 @@ t.test('the cursor delivers every table once across batches, and the drift check
   const dir = t.testdir({ 'm.yaml': `version: 1\ntables:\n${Array.from({ length: 23 }, (_, i) => `  t${i}: { columns: { id: integer, name: text${i === 7 ? ', gone: text' : ''} } }\n`).join('')}  t99: { columns: { id: integer } }\n` })
   t.same((await drift(url, join(dir, 'm.yaml'))).findings, ['fail missing_column public.t7.gone', 'fail missing_table public.t99'])
 })
+
+t.test('a table without columns, and keys named across a dropped column', async (t) => {
+  // Keys and index columns come as numbers and are named from the table's columns by attnum:
+  // a dropped column leaves a gap in the numbers.
+  const url = await database(`
+    CREATE TABLE empty ();
+    CREATE TABLE parent (a integer, gone integer, b integer, UNIQUE (b, a));
+    ALTER TABLE parent DROP COLUMN gone;
+    CREATE TABLE child (x integer, gone text, pa integer, pb integer, FOREIGN KEY (pb, pa) REFERENCES parent (b, a));
+    ALTER TABLE child DROP COLUMN gone;
+    CREATE INDEX child_mixed ON child (pa DESC, lower(x::text), pb) INCLUDE (x);`)
+  const snap = await snapshot(url, ['public'])
+  t.same(snap.tables.get(tableKey('public', 'empty'))?.columns, [])
+  t.same(snap.tables.get(tableKey('public', 'parent'))?.constraints?.map((c) => c.columns), [['b', 'a']])
+  const child = snap.tables.get(tableKey('public', 'child'))!
+  t.same(child.constraints?.map((c) => [c.columns, c.references]), [[['pb', 'pa'], { schema: 'public', table: 'parent', columns: ['b', 'a'] }]])
+  t.same(child.indexes?.map((i) => i.elements.map((e) => [e.text, e.expression, e.desc])), [[['pa', false, true], ['lower(x::text)', true, false], ['pb', false, false]]])
+})
