@@ -1,6 +1,7 @@
 // The live schema, read from pg_catalog by one set-based query (never information_schema,
 // never one query per table), limited to the given schemas. Every query here cannot fail on a
 // healthy server: an error would abort the check's read-only transaction.
+import { createHash } from 'node:crypto'
 import type { Db } from '../postgres/lease.js'
 import { APP_SEARCH_PATH } from '../postgres/search-path.js'
 import {
@@ -41,14 +42,22 @@ CROSS JOIN LATERAL (
    WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) l${CONSTRAINTS_LATERAL}${INDEXES_LATERAL}
 WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NOT c.relispartition
   AND n.nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.text[])`
+/**
+ * The digest, server side, for the rounds that read only digests (TABLE_HASHES_SQL). A read of
+ * the tables themselves computes the same digest from the texts it receives (tableDigest):
+ * textsend gives the text in the client encoding, UTF-8 for node-postgres, which is what the
+ * received strings encode back to (on an SQL_ASCII database with non-UTF-8 bytes in a name
+ * they may not be: that table is then only read again when the catalog next changes).
+ */
 const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(kc.constraints::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
 
 /**
- * Every table with its columns. The JSON comes as text, parsed by toTable as the caller takes
- * each table: node-postgres would parse it as the rows arrive, while the server waits for the
- * next FETCH; parsed later, it overlaps with the server preparing the next batch.
+ * Every table with its columns. The JSON comes as text, parsed by toTable (and digested by
+ * tableDigest) as the caller takes each table: node-postgres would parse it as the rows arrive,
+ * while the server waits for the next FETCH; done later, it overlaps with the server preparing
+ * the next batch.
  */
-export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns::pg_catalog.text AS columns, kc.constraints::pg_catalog.text AS constraints, ix.indexes::pg_catalog.text AS indexes, ${HASH} AS hash${TABLES_FROM}`
+export const CATALOG_SQL = `SELECT n.nspname AS schema, c.relname AS name, l.columns::pg_catalog.text AS columns, kc.constraints::pg_catalog.text AS constraints, ix.indexes::pg_catalog.text AS indexes${TABLES_FROM}`
 /** Every table with its digest only: a few bytes a table instead of its columns. */
 export const TABLE_HASHES_SQL = `SELECT n.nspname AS schema, c.relname AS name, c.oid::pg_catalog.text AS oid, ${HASH} AS hash${TABLES_FROM}`
 /** The tables given by oid ($2), with their columns. */
@@ -99,7 +108,7 @@ export function tableKey (schema: string, name: string): string {
 type ColumnsJson = [names: string[] | null, types: string[] | null, notNull: boolean[] | null, exprs: Array<string | null> | null, identity: string[] | null, generated: string[] | null, attnums: number[] | null]
 /** columns, constraints and indexes: JSON text of ColumnsJson, ConstraintJson[] and IndexJson[]. */
 interface TableRow extends Record<string, unknown> {
-  schema: string, name: string, columns: string | null, constraints: string | null, indexes: string | null, hash: string
+  schema: string, name: string, columns: string | null, constraints: string | null, indexes: string | null
 }
 export interface TableHash extends Record<string, unknown> { readonly schema: string, readonly name: string, readonly oid: string, readonly hash: string }
 
@@ -139,7 +148,7 @@ export async function * catalogTables (db: Db, schemas: readonly string[], opts:
     const last = rows.length < batch
     // The server prepares the next batch while the caller compares this one.
     if (!last) pending = fetch()
-    for (const r of rows) yield { table: toTable(r, types), hash: r.hash }
+    for (const r of rows) yield { table: toTable(r, types), hash: tableDigest(r) }
     if (last) break
   }
   // Only after a clean read: after an error the transaction is aborted and ROLLBACK closes it.
@@ -158,6 +167,11 @@ export async function readCatalog (db: Db, schemas: readonly string[]): Promise<
   for await (const { table } of catalogTables(db, schemas)) tables.set(tableKey(table.schema, table.name), table)
   const enums = new Map((await readEnums(db, schemas)).map((e) => [tableKey(e.schema, e.name), e]))
   return { schemas: [...new Set(schemas)], tables, enums }
+}
+
+/** HASH's digest of a row of CATALOG_SQL: sha256 of the three texts run together, in base64 (44 characters: no line breaks). */
+export function tableDigest (r: Pick<TableRow, 'columns' | 'constraints' | 'indexes'>): string {
+  return createHash('sha256').update(r.columns ?? '').update(r.constraints ?? '').update(r.indexes ?? '').digest('base64')
 }
 
 // Plain loops and assignments: this runs for every column (100,000 in a big schema) every round.

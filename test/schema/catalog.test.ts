@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js'
 import { Lease } from '../../src/postgres/lease.js'
 import type { CheckResult } from '../../src/report.js'
 import type { DriftFacts } from '../../src/schema/findings.js'
-import { catalogTables, readCatalog, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
+import { catalogTables, readCatalog, readTableHashes, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../../src/schema/to-manifest.js'
 import { startPostgres } from '../helpers/postgres.js'
 
@@ -206,4 +206,25 @@ t.test('a table without columns, and keys named across a dropped column', async 
   const child = snap.tables.get(tableKey('public', 'child'))!
   t.same(child.constraints?.map((c) => [c.columns, c.references]), [[['pb', 'pa'], { schema: 'public', table: 'parent', columns: ['b', 'a'] }]])
   t.same(child.indexes?.map((i) => i.elements.map((e) => [e.text, e.expression, e.desc])), [[['pa', false, true], ['lower(x::text)', true, false], ['pb', false, false]]])
+})
+
+t.test('a table read computes the digest the server gives for it (later rounds compare the two)', async (t) => {
+  const url = await database(`
+    CREATE TABLE "Café" (id bigserial PRIMARY KEY, "naïve" text DEFAULT 'déjà vu' CHECK ("naïve" <> 'ünïcode'), n integer UNIQUE);
+    CREATE TABLE child (id integer REFERENCES "Café" (id) ON DELETE CASCADE, note text, x jsonb DEFAULT '{"ä": [1, 2]}');
+    CREATE INDEX child_expr ON child (lower(note) DESC) WHERE note <> 'ß';
+    CREATE TABLE empty ();`)
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  t.teardown(() => pool.end())
+  const lease = new Lease(pool, Date.now() + 10_000)
+  try {
+    const read = new Map<string, string>()
+    for await (const { table, hash } of catalogTables(lease, ['public'])) read.set(table.name, hash)
+    const server = new Map((await readTableHashes(lease, ['public'])).map((h) => [h.name, h.hash]))
+    t.same([...read.keys()].sort(), ['Café', 'child', 'empty'])
+    t.same(read, server)
+  } finally {
+    await lease.endTransaction()
+    lease.release(false)
+  }
 })
