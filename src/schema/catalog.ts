@@ -45,9 +45,11 @@ WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NO
 /**
  * The digest, server side, for the rounds that read only digests (TABLE_HASHES_SQL). A read of
  * the tables themselves computes the same digest from the texts it receives (tableDigest):
- * textsend gives the text in the client encoding, UTF-8 for node-postgres, which is what the
- * received strings encode back to (on an SQL_ASCII database with non-UTF-8 bytes in a name
- * they may not be: that table is then only read again when the catalog next changes).
+ * textsend gives the text in the session's client encoding, the bytes the server sends; the
+ * received strings encode back to them when that encoding is UTF-8 (node-postgres reads every
+ * text as UTF-8; a UTF-8 database's default). Otherwise a table with text outside ASCII gets
+ * another digest here than on the server: it is read again, whole, each time the catalog
+ * changes. A digest only decides whether to read a table, never what is found in it.
  */
 const HASH = "pg_catalog.encode(pg_catalog.sha256(pg_catalog.textsend(COALESCE(l.columns::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(kc.constraints::pg_catalog.text, '') OPERATOR(pg_catalog.||) COALESCE(ix.indexes::pg_catalog.text, ''))), 'base64')"
 
