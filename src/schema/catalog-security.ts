@@ -12,19 +12,22 @@ import { PUBLIC_GRANTEE, PUBLIC_POLICY_ROLE } from './manifest-security.js'
  * $1: the schemas. Tables and partitioned tables (partitions: their parent stands for them).
  * Policies as pg_policies prints them (pg_get_expr without pretty-printing; role 0 is `public`).
  * Grants from relacl, SELECT/INSERT/UPDATE/DELETE only, without what acldefault gives (the
- * owner's own privileges); a null relacl is exactly acldefault, so no grants.
+ * owner's own privileges); a null relacl is exactly acldefault, so no grants, and is not
+ * exploded. A policy for PUBLIC only (CREATE POLICY without TO) names its role without a
+ * subquery. (Together about 10 ms of 67 at 5,000 tables with a policy each.)
  */
 export const SECURITY_SQL = `
 SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
        c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
        (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
                  p.polname::pg_catalog.text, p.polcmd::pg_catalog.text, p.polpermissive,
-                 ARRAY(SELECT CASE WHEN r.oid OPERATOR(pg_catalog.=) 0::pg_catalog.oid THEN '${PUBLIC_POLICY_ROLE}'
-                                   ELSE pg_catalog.pg_get_userbyid(r.oid)::pg_catalog.text END
-                         FROM pg_catalog.unnest(p.polroles) r(oid)),
+                 CASE WHEN p.polroles OPERATOR(pg_catalog.=) '{0}'::pg_catalog.oid[] THEN '{${PUBLIC_POLICY_ROLE}}'::pg_catalog.text[]
+                      ELSE ARRAY(SELECT CASE WHEN r.oid OPERATOR(pg_catalog.=) 0::pg_catalog.oid THEN '${PUBLIC_POLICY_ROLE}'
+                                             ELSE pg_catalog.pg_get_userbyid(r.oid)::pg_catalog.text END
+                                   FROM pg_catalog.unnest(p.polroles) r(oid)) END,
                  pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)))
           FROM pg_catalog.pg_policy p WHERE p.polrelid OPERATOR(pg_catalog.=) c.oid) AS policies,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
+       CASE WHEN c.relacl IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(
                  CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0::pg_catalog.oid THEN '${PUBLIC_GRANTEE}'
                       ELSE pg_catalog.pg_get_userbyid(a.grantee)::pg_catalog.text END,
                  a.privilege_type))
@@ -32,7 +35,7 @@ SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
          WHERE a.privilege_type OPERATOR(pg_catalog.=) ANY ('{SELECT,INSERT,UPDATE,DELETE}'::pg_catalog.text[])
            AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(pg_catalog.acldefault('r'::pg_catalog."char", c.relowner)) d
                             WHERE d.grantee OPERATOR(pg_catalog.=) a.grantee
-                              AND d.privilege_type OPERATOR(pg_catalog.=) a.privilege_type)) AS grants
+                              AND d.privilege_type OPERATOR(pg_catalog.=) a.privilege_type)) END AS grants
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
  WHERE c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog."char"[]) AND NOT c.relispartition

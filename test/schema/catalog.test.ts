@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js'
 import { Lease } from '../../src/postgres/lease.js'
 import type { CheckResult } from '../../src/report.js'
 import type { DriftFacts } from '../../src/schema/findings.js'
-import { catalogTables, readCatalog, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
+import { catalogTables, readCatalog, readTableHashes, tableKey, type CatalogSnapshot } from '../../src/schema/catalog.js'
 import { manifestJson, manifestYaml, toManifest } from '../../src/schema/to-manifest.js'
 import { startPostgres } from '../helpers/postgres.js'
 
@@ -188,4 +188,43 @@ t.test('the cursor delivers every table once across batches, and the drift check
   }
   const dir = t.testdir({ 'm.yaml': `version: 1\ntables:\n${Array.from({ length: 23 }, (_, i) => `  t${i}: { columns: { id: integer, name: text${i === 7 ? ', gone: text' : ''} } }\n`).join('')}  t99: { columns: { id: integer } }\n` })
   t.same((await drift(url, join(dir, 'm.yaml'))).findings, ['fail missing_column public.t7.gone', 'fail missing_table public.t99'])
+})
+
+t.test('a table without columns, and keys named across a dropped column', async (t) => {
+  // Keys and index columns come as numbers and are named from the table's columns by attnum:
+  // a dropped column leaves a gap in the numbers.
+  const url = await database(`
+    CREATE TABLE empty ();
+    CREATE TABLE parent (a integer, gone integer, b integer, UNIQUE (b, a));
+    ALTER TABLE parent DROP COLUMN gone;
+    CREATE TABLE child (x integer, gone text, pa integer, pb integer, FOREIGN KEY (pb, pa) REFERENCES parent (b, a));
+    ALTER TABLE child DROP COLUMN gone;
+    CREATE INDEX child_mixed ON child (pa DESC, lower(x::text), pb) INCLUDE (x);`)
+  const snap = await snapshot(url, ['public'])
+  t.same(snap.tables.get(tableKey('public', 'empty'))?.columns, [])
+  t.same(snap.tables.get(tableKey('public', 'parent'))?.constraints?.map((c) => c.columns), [['b', 'a']])
+  const child = snap.tables.get(tableKey('public', 'child'))!
+  t.same(child.constraints?.map((c) => [c.columns, c.references]), [[['pb', 'pa'], { schema: 'public', table: 'parent', columns: ['b', 'a'] }]])
+  t.same(child.indexes?.map((i) => i.elements.map((e) => [e.text, e.expression, e.desc])), [[['pa', false, true], ['lower(x::text)', true, false], ['pb', false, false]]])
+})
+
+t.test('a table read computes the digest the server gives for it (later rounds compare the two)', async (t) => {
+  const url = await database(`
+    CREATE TABLE "Café" (id bigserial PRIMARY KEY, "naïve" text DEFAULT 'déjà vu' CHECK ("naïve" <> 'ünïcode'), n integer UNIQUE);
+    CREATE TABLE child (id integer REFERENCES "Café" (id) ON DELETE CASCADE, note text, x jsonb DEFAULT '{"ä": [1, 2]}');
+    CREATE INDEX child_expr ON child (lower(note) DESC) WHERE note <> 'ß';
+    CREATE TABLE empty ();`)
+  const pool = new pg.Pool({ connectionString: url, max: 1 })
+  t.teardown(() => pool.end())
+  const lease = new Lease(pool, Date.now() + 10_000)
+  try {
+    const read = new Map<string, string>()
+    for await (const { table, hash } of catalogTables(lease, ['public'])) read.set(table.name, hash)
+    const server = new Map((await readTableHashes(lease, ['public'])).map((h) => [h.name, h.hash]))
+    t.same([...read.keys()].sort(), ['Café', 'child', 'empty'])
+    t.same(read, server)
+  } finally {
+    await lease.endTransaction()
+    lease.release(false)
+  }
 })
