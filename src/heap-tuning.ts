@@ -5,17 +5,18 @@
 // Start-up: V8 optimises for size (--optimize-for-size) until the first Report. Loading a big
 // manifest and the first round make most of the service's garbage (the manifest text, its
 // parse tree, the catalog rows of every table) while little is yet alive, and V8's default
-// lets the old generation grow to about four times what is alive before collecting it: at
-// 5,000 tables start-up reached 146 MB resident, 139 MB in this mode (bench/RESULTS.md).
-// Afterwards V8's defaults again: in size mode every collection under HTTP load would
-// mark the whole heap much more often (30-40% fewer requests a second measured).
+// lets the old generation grow to several times what is alive before collecting it: with the
+// bench's 5,000-table manifest the service was at 145 MB resident when ready, 115 MB in this
+// mode (measured side by side while making this change). Afterwards V8's defaults again: in
+// size mode collections under HTTP load come so often that we measured 30-40% fewer requests
+// a second.
 //
 // Young generation: V8 doubles it (up to two 16 MB semi-spaces, all of it resident) whenever
 // much of what it allocates survives a scavenge: at start-up nearly everything does (the
 // manifest: 100,000 columns in a big app; the first round's memory of every table), and under
 // HTTP load the requests in flight do. Capped at two 4 MB semi-spaces, this service (bodies
 // rendered once per round) spends about 5% more CPU per request than with V8's own sizing
-// and keeps some 15-20 MB less resident (bench/RESULTS.md); 1 MB ones cost about 20% (more of
+// and keeps some 15-20 MB less resident (measured when the cap was made); 1 MB ones cost about 20% (more of
 // the requests in flight get promoted). The growth factor is read each time V8 would grow: so
 // it is 1 (no growth) through start-up, then 2 (V8's default) only while a doubling stays
 // within the cap. That is exact on a V8 that doubles its semi-spaces (Node 20). Node 26's V8
@@ -42,8 +43,8 @@ export interface TuneOptions {
 /**
  * Size mode until `startedUp()`, and V8's young generation held at its first size until then,
  * capped afterwards; `stop()` ends the checks and leaves size mode. A setting the user gives
- * node (NODE_OPTIONS) wins: a semi-space flag turns both parts off, --optimize-for-size the
- * start-up part.
+ * node wins: a semi-space flag (NODE_OPTIONS or the command line) turns both parts off,
+ * --optimize-for-size on node's command line (NODE_OPTIONS refuses it) the start-up part.
  */
 export function tuneHeap (startedUp: () => boolean, opts: TuneOptions = {}): { stop (): void } {
   const nodeOptions = opts.nodeOptions ?? `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`

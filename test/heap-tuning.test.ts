@@ -21,7 +21,9 @@ async function child<T> (code: string): Promise<T> {
 
 /**
  * The young generation's size before and after allocating 120,000 survivors over 2.4 s (in
- * small steps, as a service's work comes: the cap is checked between them).
+ * small steps, as a service's work comes: the cap is checked between them). As serve runs it:
+ * through start-up the growth factor's hold and size mode (which keeps the young generation
+ * small too) act together.
  */
 async function young (startedUp: boolean, nodeOptions: string): Promise<{ before: number, after: number, sizes: number[] }> {
   return await child(`
@@ -85,7 +87,7 @@ t.test('size mode ends with start-up, and with stop()', async (t) => {
 
   const user: string[] = []
   tuneHeap(() => false, { nodeOptions: '--optimize-for-size', setFlags: (f) => { user.push(f) } }).stop()
-  t.same(user, ['--semi-space-growth-factor=1'], "the user's --optimize-for-size: only the young generation is ours")
+  t.same(user, ['--semi-space-growth-factor=1'], "the user's --optimize-for-size (node's command line): only the young generation is ours")
   const semi: string[] = []
   tuneHeap(() => false, { nodeOptions: '--max-semi-space-size=4', setFlags: (f) => { semi.push(f) } }).stop()
   t.same(semi, [], "the user's semi-space size: nothing set")

@@ -9,8 +9,8 @@ export interface Answer {
   readonly contentType: string
   /**
    * A string, not a Buffer: Node writes a string body in one write with the headers, while a
-   * Buffer goes out as a second chunk through writev, which cost a health check about 8% more
-   * server time on Node 26 (CPU profiles under wrk, bench/RESULTS.md).
+   * Buffer goes out as a second chunk through writev, which cost a health check about 8% of its
+   * requests a second on Node 26 (CPU profiles and alternating wrk runs while making this change).
    */
   readonly body: string
 }
