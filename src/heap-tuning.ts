@@ -49,10 +49,9 @@ export interface TuneOptions {
 export function tuneHeap (startedUp: () => boolean, opts: TuneOptions = {}): { stop (): void } {
   const nodeOptions = opts.nodeOptions ?? `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`
   const setFlags = opts.setFlags ?? ((flags: string) => { v8.setFlagsFromString(flags) })
-  const young = !/semi[-_]space/.test(nodeOptions)
-  // Size mode keeps the young generation small too: a user's semi-space setting turns it off as well.
-  let sizeMode = young && !/optimi[sz]e[-_]for[-_]size/.test(nodeOptions)
-  if (!young && !sizeMode) return { stop () {} }
+  // Size mode keeps the young generation small too: a user's semi-space setting turns both off.
+  if (/semi[-_]space/.test(nodeOptions)) return { stop () {} }
+  let sizeMode = !/optimi[sz]e[-_]for[-_]size/.test(nodeOptions)
   if (sizeMode) setFlags('--optimize-for-size')
   const leaveSizeMode = (): void => {
     if (!sizeMode) return
@@ -61,7 +60,7 @@ export function tuneHeap (startedUp: () => boolean, opts: TuneOptions = {}): { s
   }
   let factor = 0
   const setFactor = (want: number): void => {
-    if (!young || want === factor) return
+    if (want === factor) return
     factor = want
     setFlags(`--semi-space-growth-factor=${want}`)
   }

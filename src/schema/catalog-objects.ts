@@ -161,6 +161,8 @@ export function toIndexes (rows: readonly IndexJson[] | null, keyed: ReadonlySet
 }
 
 // A key column is a live column of its table (dropping a column drops its keys and indexes).
+// A key or index column is always a live column of its table (dropping a column drops what
+// uses it; system columns take no key or index), so the number only shows if that ever breaks.
 const nameOf = (names: ColumnNames, attnum: number): string => names[attnum] ?? String(attnum)
 
 /** Pretty-printed expressions break CASE over lines; one line reads better in a manifest and a message. */
