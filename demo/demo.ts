@@ -87,6 +87,8 @@ async function main (): Promise<void> {
 }
 
 main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`demo: ${isSentinelError(err) ? err.message : String((err as Error)?.stack ?? err)}\n`)
+  // One line, no stack: what failed and what the tool said (a failed command's stderr follows its name).
+  const text = isSentinelError(err) ? err.message : err instanceof Error ? err.message : String(err)
+  process.stderr.write(`demo: ${text.trim().split(/\s*\n\s*/).filter((l) => l !== '').join(': ')}\n`)
   process.exit(2)
 })

@@ -2,8 +2,8 @@
 // in node_modules, initialised in a temp dir, on a free port on 127.0.0.1. As root
 // (CI), the server runs as `nobody`, because PostgreSQL refuses to run as root.
 import { execFile } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -84,12 +84,39 @@ async function pgCommand (binDir: string, bin: string, args: string[]): Promise<
   else await run(file, args, { cwd: '/' })
 }
 
+/**
+ * The binaries where `nobody` can run them. A clone under a folder only root may enter (/root,
+ * mktemp -d) keeps `nobody` out of node_modules: then the package's native folder (bin, lib,
+ * share) is copied once into the system's temporary folder, readable by all, and used from there.
+ */
+export async function runnableBinDir (binDir: string): Promise<string> {
+  if (!asRoot) return binDir
+  try {
+    await run('runuser', ['-u', RUN_AS, '--', join(binDir, 'postgres'), '--version'], { cwd: '/' })
+    return binDir
+  } catch { /* not reachable by nobody: copy */ }
+  const native = dirname(binDir)
+  const copy = join(tmpdir(), `sentinel-pg-native-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`)
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    // Copied aside, then renamed into place: parallel test processes never see half a copy.
+    const partial = mkdtempSync(`${copy}-partial-`)
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true }) // the package's links are relative
+    chmodSync(partial, 0o755)
+    try {
+      renameSync(partial, copy)
+    } catch {
+      rmSync(partial, { recursive: true, force: true }) // another process got there first
+    }
+  }
+  return join(copy, 'bin')
+}
+
 export async function startPostgres (opts: StartOptions = {}): Promise<TestPostgres> {
   const major = opts.major ?? DEFAULT_MAJOR
-  const binDir = pgBin(major)
-  if (!existsSync(join(binDir, 'postgres'))) {
-    throw new Error(`PostgreSQL ${major} binaries not found in ${binDir}: run npm ci (without --ignore-scripts)`)
+  if (!existsSync(join(pgBin(major), 'postgres'))) {
+    throw new Error(`PostgreSQL ${major} binaries not found in ${pgBin(major)}: run npm ci (without --ignore-scripts)`)
   }
+  const binDir = await runnableBinDir(pgBin(major))
   const base = mkdtempSync(join(tmpdir(), 'sentinel-pg-'))
   const dataDir = join(base, 'data')
   const password = `pw-${randomBytes(9).toString('hex')}`
